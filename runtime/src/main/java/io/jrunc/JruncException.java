@@ -1,0 +1,44 @@
+package io.jrunc;
+
+/**
+ * Every error jrunc reports. The message is what the user sees (runc's wording where callers match on
+ * substrings: "does not exist", "container not running", "executable file not found", ...). When the
+ * error is about config.json, {@code pointer} is the JSON pointer of the offending field (e.g.
+ * "/process/args") and is put in front of the message. The CLI maps every JruncException to exit code 1
+ * and one log line, in one place (io.jrunc.cli.Main).
+ */
+public class JruncException extends RuntimeException {
+    private final String pointer;
+    private final String hint;
+
+    public JruncException(String message) { this(null, message, null, null); }
+
+    public JruncException(String message, Throwable cause) { this(null, message, null, cause); }
+
+    public JruncException(String pointer, String message, String hint, Throwable cause) {
+        super(message, cause);
+        this.pointer = pointer;
+        this.hint = hint;
+    }
+
+    /** A config.json error: {@code config.json /process/args: must not be empty}. */
+    public static JruncException config(String pointer, String message) {
+        return new JruncException(pointer, message, null, null);
+    }
+
+    public static JruncException config(String pointer, String message, String hint) {
+        return new JruncException(pointer, message, hint, null);
+    }
+
+    public String pointer() { return pointer; }
+    public String hint() { return hint; }
+
+    /** The single line shown to the user and written to the log. */
+    public String userMessage() {
+        StringBuilder sb = new StringBuilder();
+        if (pointer != null) sb.append("config.json ").append(pointer.isEmpty() ? "/" : pointer).append(": ");
+        sb.append(getMessage());
+        if (hint != null) sb.append(" (").append(hint).append(')');
+        return sb.toString();
+    }
+}

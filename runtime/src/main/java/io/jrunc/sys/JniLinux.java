@@ -1,0 +1,42 @@
+package io.jrunc.sys;
+
+import java.nio.file.Path;
+
+final class JniLinux implements Linux {
+    static Linux load() {
+        System.load(Home.nativeLib().toString());
+        return new JniLinux();
+    }
+
+    @Override public int spawn(String path, String[] argv, String[] envp, int[] keepFds) {
+        return Native.spawn(path, argv, envp, keepFds);
+    }
+    @Override public int[] socketpair() { return Native.socketpair(); }
+    @Override public void send(int fd, byte[] data) {
+        int n = Native.send(fd, data, 0, data.length);
+        if (n != data.length) throw new LinuxException("send", LinuxException.EINVAL, "short write");
+    }
+    @Override public byte[] recv(int fd, int timeoutMs) {
+        byte[] buf = new byte[1 << 16];
+        int n = Native.recv(fd, buf, timeoutMs);
+        if (n < 0) throw new LinuxException("recv", LinuxException.EAGAIN, "timed out");
+        if (n == 0) return null;
+        return java.util.Arrays.copyOf(buf, n);
+    }
+    @Override public void close(int fd) { Native.close(fd); }
+    @Override public int[] waitpid(int pid, int flags) { return Native.waitpid(pid, flags); }
+    @Override public void kill(int pid, int sig) { Native.kill(pid, sig); }
+    @Override public int pidfdOpen(int pid) { return Native.pidfdOpen(pid); }
+    @Override public void pidfdSendSignal(int pidfd, int sig) { Native.pidfdSendSignal(pidfd, sig); }
+    @Override public void mkfifo(Path path, int mode) { Native.mkfifo(path.toString(), mode); }
+    @Override public int open(Path path, int flags, int mode) { return Native.open(path.toString(), flags, mode); }
+    @Override public void setChildSubreaper() { Native.setChildSubreaper(); }
+    @Override public void execve(String path, String[] argv, String[] envp, int[] keepFds) {
+        Native.execve(path, argv, envp, keepFds);
+    }
+    @Override public int geteuid() { return Native.geteuid(); }
+    @Override public int getpid() { return Native.getpid(); }
+    @Override public void umount2(String target, int flags) { Native.umount2(target, flags); }
+    @Override public void sendFd(String socketPath, byte[] data, int fd) { Native.sendFd(socketPath, data, fd); }
+    @Override public String strerror(int errno) { return Native.strerror(errno); }
+}
