@@ -1,0 +1,306 @@
+package io.jrunc.cli;
+
+import io.jrunc.JruncException;
+import io.jrunc.cgroup.Cgroup;
+import io.jrunc.container.Lifecycle;
+import io.jrunc.container.Signals;
+import io.jrunc.mount.MountOptions;
+import io.jrunc.plan.Caps;
+import io.jrunc.state.ContainerState;
+import io.jrunc.state.Json;
+import io.jrunc.state.StateStore;
+import io.jrunc.sys.Home;
+import io.jrunc.sys.Linux;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One method per runc command: flags in, Lifecycle calls, runc's output format out. */
+final class Commands {
+    private final String root;
+    private final String logPath;
+    private final String logFormat;
+    private final boolean debug;
+    private final StateStore store;
+    private final Lifecycle life;
+
+    Commands(String root, String logPath, String logFormat, boolean debug) {
+        this.root = root;
+        this.logPath = logPath;
+        this.logFormat = logFormat;
+        this.debug = debug;
+        this.store = new StateStore(Path.of(root));
+        this.life = new Lifecycle(store, Log::warn);
+    }
+
+    int dispatch(String cmd, List<String> argv) {
+        return switch (cmd) {
+            case "create" -> create(argv);
+            case "start" -> start(argv);
+            case "run" -> run(argv);
+            case "state" -> state(argv);
+            case "kill" -> kill(argv);
+            case "delete" -> delete(argv);
+            case "list" -> list(argv);
+            case "pause" -> pause(argv, true);
+            case "resume" -> pause(argv, false);
+            case "ps" -> ps(argv);
+            case "spec" -> spec(argv);
+            case "features" -> features(argv);
+            case "exec", "update", "events", "checkpoint", "restore" ->
+                    throw new JruncException("command \"" + cmd + "\" is not implemented in jrunc yet");
+            default -> throw new JruncException("No help topic for '" + cmd + "'");
+        };
+    }
+
+    private static final String[] CREATE_FLAGS = {"bundle,b=", "console-socket=", "pidfd-socket=", "pid-file=",
+            "no-pivot", "no-new-keyring", "preserve-fds="};
+
+    private static boolean help(Args a, String text) {
+        if (!a.bool("help")) return false;
+        System.out.print(text);
+        return true;
+    }
+
+    private Lifecycle.CreateOptions createOptions(Args a) {
+        a.exactlyOne();
+        String bundle = a.value("bundle");
+        return new Lifecycle.CreateOptions(a.id(), bundle == null ? Path.of("").toAbsolutePath() : Path.of(bundle),
+                a.value("pid-file"), a.value("console-socket"), a.bool("no-pivot"), a.bool("no-new-keyring"),
+                a.intValue("preserve-fds", 0), a.value("pidfd-socket"));
+    }
+
+    private int create(List<String> argv) {
+        Args a = new Args("create", CREATE_FLAGS).parse(argv);
+        if (help(a, "jrunc create [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--preserve-fds N] <container-id>\n")) return 0;
+        life.create(createOptions(a));
+        return 0;
+    }
+
+    private int start(List<String> argv) {
+        Args a = new Args("start").parse(argv);
+        if (help(a, "jrunc start <container-id>\n")) return 0;
+        a.exactlyOne();
+        life.start(a.id());
+        return 0;
+    }
+
+    private int run(List<String> argv) {
+        List<String> flags = new ArrayList<>(List.of(CREATE_FLAGS));
+        flags.addAll(List.of("detach,d", "keep", "no-subreaper"));
+        Args a = new Args("run", flags.toArray(String[]::new)).parse(argv);
+        if (help(a, "jrunc run [create flags] [-d] [--keep] <container-id>\n")) return 0;
+        Lifecycle.CreateOptions o = createOptions(a);
+        boolean detach = a.bool("detach");
+        if (!detach && o.consoleSocket() == null && life.savedTerminal(o.bundle()))
+            throw new JruncException("foreground run with process.terminal=true is not implemented yet: use --console-socket or set terminal to false");
+        ContainerState st = life.create(o);
+        try {
+            life.start(o.id());
+        } catch (JruncException e) {
+            try { life.delete(o.id(), true); } catch (RuntimeException ignored) { }
+            throw e;
+        }
+        if (detach) return 0;
+        // Hand over to the C waiter (same pid, so it stays the parent of the init it has to reap).
+        List<String> w = new ArrayList<>(List.of("jrunc-init", "wait", Integer.toString(st.pid()), "--"));
+        if (!a.bool("keep")) {
+            w.add(Home.launcher().toString());
+            w.addAll(List.of("--root", store.root().toString()));
+            if (logPath != null) w.addAll(List.of("--log", logPath, "--log-format", logFormat));
+            w.addAll(List.of("delete", "-f", o.id()));
+        }
+        System.out.flush();
+        System.err.flush();
+        Linux.get().execve(Home.initBinary().toString(), w.toArray(String[]::new), envp(), new int[0]);
+        throw new JruncException("execve of the waiter returned");
+    }
+
+    private static String[] envp() {
+        List<String> e = new ArrayList<>();
+        for (Map.Entry<String, String> x : System.getenv().entrySet()) e.add(x.getKey() + "=" + x.getValue());
+        return e.toArray(String[]::new);
+    }
+
+    private int state(List<String> argv) {
+        Args a = new Args("state").parse(argv);
+        if (help(a, "jrunc state <container-id>\n")) return 0;
+        a.exactlyOne();
+        ContainerState s = store.load(a.id());
+        System.out.print(Json.pretty(s.toOci(life.status(s))));
+        return 0;
+    }
+
+    private int kill(List<String> argv) {
+        Args a = new Args("kill", "all,a").parse(argv);
+        if (help(a, "jrunc kill [--all] <container-id> [signal]\n")) return 0;
+        if (a.positional.isEmpty() || a.positional.size() > 2)
+            throw new JruncException("\"kill\" requires a minimum of 1 and a maximum of 2 arguments");
+        int sig = Signals.parse(a.positional.size() > 1 ? a.positional.get(1) : "SIGTERM");
+        life.kill(a.id(), sig, a.bool("all"));
+        return 0;
+    }
+
+    private int delete(List<String> argv) {
+        Args a = new Args("delete", "force,f").parse(argv);
+        if (help(a, "jrunc delete [--force] <container-id>\n")) return 0;
+        a.exactlyOne();
+        life.delete(a.id(), a.bool("force"));
+        return 0;
+    }
+
+    private int pause(List<String> argv, boolean pause) {
+        Args a = new Args(pause ? "pause" : "resume").parse(argv);
+        if (help(a, "jrunc " + (pause ? "pause" : "resume") + " <container-id>\n")) return 0;
+        a.exactlyOne();
+        ContainerState s = store.load(a.id());
+        String status = life.status(s);
+        if (status.equals("stopped") || status.equals("created")) throw new JruncException("container not running");
+        Cgroup cg = Cgroup.load(s.cgroupPaths());
+        if (pause) cg.freeze(); else cg.thaw();
+        return 0;
+    }
+
+    private int ps(List<String> argv) {
+        Args a = new Args("ps", "format,f=").parse(argv);
+        if (help(a, "jrunc ps [--format table|json] <container-id> [ps options]\n")) return 0;
+        ContainerState s = store.load(a.id());
+        List<Integer> pids = s.cgroupPaths() == null || s.cgroupPaths().isEmpty() ? List.of()
+                : Cgroup.load(s.cgroupPaths()).pids();
+        String fmt = a.value("format", "table");
+        if (fmt.equals("json")) {
+            System.out.print(Json.write(pids) + "\n");
+            return 0;
+        }
+        if (!fmt.equals("table")) throw new JruncException("invalid format option");
+        List<String> cmd = new ArrayList<>(List.of("ps"));
+        cmd.addAll(a.positional.size() > 1 ? a.positional.subList(1, a.positional.size()) : List.of("-ef"));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out;
+            try (InputStream in = p.getInputStream()) { out = new String(in.readAllBytes()); }
+            p.waitFor();
+            String[] lines = out.split("\n");
+            if (lines.length == 0) return 0;
+            int pidCol = List.of(lines[0].trim().split("\\s+")).indexOf("PID");
+            if (pidCol < 0) throw new JruncException("couldn't find PID field in ps output");
+            System.out.println(lines[0]);
+            for (int i = 1; i < lines.length; i++) {
+                String[] f = lines[i].trim().split("\\s+");
+                if (f.length > pidCol && pids.contains(Integer.parseInt(f[pidCol]))) System.out.println(lines[i]);
+            }
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            throw new JruncException("ps: " + e.getMessage(), e);
+        }
+        return 0;
+    }
+
+    private int list(List<String> argv) {
+        Args a = new Args("list", "format,f=", "quiet,q").parse(argv);
+        if (help(a, "jrunc list [--format table|json] [--quiet]\n")) return 0;
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (String id : store.ids()) {
+            ContainerState s;
+            try {
+                s = store.load(id);
+            } catch (JruncException e) {
+                continue;
+            }
+            Map<String, Object> m = s.toOci(life.status(s));
+            m.put("owner", owner(store.dir(id)));
+            all.add(m);
+        }
+        if (a.bool("quiet")) {
+            for (Map<String, Object> m : all) System.out.println(m.get("id"));
+            return 0;
+        }
+        String fmt = a.value("format", "table");
+        if (fmt.equals("json")) {
+            System.out.print(Json.write(all) + "\n");
+            return 0;
+        }
+        if (!fmt.equals("table")) throw new JruncException("invalid format option");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"});
+        for (Map<String, Object> m : all)
+            rows.add(new String[]{(String) m.get("id"), String.valueOf(m.get("pid")), (String) m.get("status"),
+                    (String) m.get("bundle"), (String) m.get("created"), (String) m.get("owner")});
+        System.out.print(table(rows));
+        return 0;
+    }
+
+    /** Go's tabwriter as runc configures it: minwidth 12, padding 3; the last column is not padded. */
+    static String table(List<String[]> rows) {
+        int cols = rows.get(0).length;
+        int[] w = new int[cols];
+        for (String[] r : rows) for (int i = 0; i < cols - 1; i++) w[i] = Math.max(w[i], Math.max(12, r[i].length() + 3));
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) {
+                sb.append(r[i]);
+                if (i < cols - 1) sb.append(" ".repeat(w[i] - r[i].length()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String owner(Path dir) {
+        try {
+            return Files.getOwner(dir).getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+
+    private int spec(List<String> argv) {
+        Args a = new Args("spec", "bundle,b=", "rootless").parse(argv);
+        if (help(a, "jrunc spec [--bundle DIR] [--rootless]\n")) return 0;
+        Path dir = a.value("bundle") == null ? Path.of("") : Path.of(a.value("bundle"));
+        Path target = dir.resolve("config.json");
+        if (Files.exists(target)) throw new JruncException("File config.json exists. Remove it first");
+        String res = a.bool("rootless") ? "spec-rootless.json" : "spec.json";
+        try (InputStream in = Commands.class.getResourceAsStream(res)) {
+            if (in == null) throw new JruncException("default spec " + res + " missing from the jar");
+            Files.write(target, in.readAllBytes());
+        } catch (IOException e) {
+            throw new JruncException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        return 0;
+    }
+
+    /** runtime-spec features.md; every entry here is implemented (anything else is left out). */
+    private int features(List<String> argv) {
+        Args a = new Args("features").parse(argv);
+        if (help(a, "jrunc features\n")) return 0;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ociVersionMin", "1.0.0");
+        f.put("ociVersionMax", ContainerState.OCI_VERSION);
+        f.put("hooks", List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"));
+        f.put("mountOptions", MountOptions.known());
+        Map<String, Object> linux = new LinkedHashMap<>();
+        linux.put("namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"));
+        linux.put("capabilities", Caps.NAMES);
+        Map<String, Object> cg = new LinkedHashMap<>();
+        cg.put("v1", true);
+        cg.put("v2", true);
+        cg.put("systemd", false);
+        cg.put("systemdUser", false);
+        cg.put("rdma", false);
+        linux.put("cgroup", cg);
+        linux.put("seccomp", Map.of("enabled", false));
+        linux.put("apparmor", Map.of("enabled", false));
+        linux.put("selinux", Map.of("enabled", false));
+        linux.put("intelRdt", Map.of("enabled", false));
+        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled", false)));
+        f.put("linux", linux);
+        f.put("annotations", Map.of("io.jrunc.version", Main.VERSION));
+        System.out.print(Json.pretty(f) + "\n");
+        return 0;
+    }
+}

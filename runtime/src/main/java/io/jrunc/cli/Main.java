@@ -1,0 +1,105 @@
+package io.jrunc.cli;
+
+import io.jrunc.JruncException;
+import io.jrunc.sys.LinuxException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Entry point: runc's global flags, then one command. Every failure ends here and becomes one log line
+ * and exit code 1, as in runc's fatal().
+ */
+public final class Main {
+    private Main() {}
+
+    static final String VERSION = "0.1.0";
+
+    public static void main(String[] argv) {
+        int code;
+        try {
+            code = run(List.of(argv));
+        } catch (JruncException e) {
+            if (Log.debug && e.getCause() != null) e.printStackTrace();
+            Log.fatal(e.userMessage());
+            code = 1;
+        } catch (LinuxException e) {
+            if (Log.debug) e.printStackTrace();
+            Log.fatal(e.getMessage());
+            code = 1;
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            Log.fatal("internal error: " + e);
+            code = 1;
+        }
+        System.out.flush();
+        System.exit(code);
+    }
+
+    static int run(List<String> argv) {
+        Args g = new Args("jrunc", "root=", "log=", "log-format=", "debug", "systemd-cgroup", "rootless=",
+                "version,v", "criu=");
+        // Global flags stop at the command name; boolean --rootless is "true|false|auto" in runc.
+        g.parse(argv);
+        Log.path = g.value("log");
+        String fmt = g.value("log-format", "text");
+        if (!fmt.equals("text") && !fmt.equals("json")) throw new JruncException("invalid log-format: " + fmt);
+        Log.json = fmt.equals("json");
+        Log.debug = g.bool("debug");
+        if (g.bool("version")) {
+            System.out.print(version());
+            return 0;
+        }
+        if (g.positional.isEmpty() || g.bool("help")) {
+            System.out.print(usage());
+            return g.positional.isEmpty() && !g.bool("help") ? 1 : 0;
+        }
+        if (g.bool("systemd-cgroup"))
+            throw new JruncException("--systemd-cgroup: the systemd cgroup driver is not implemented in jrunc yet (this host has no systemd); use the default cgroupfs driver");
+        String root = g.value("root");
+        if (root == null) {
+            String xdg = System.getenv("XDG_RUNTIME_DIR");
+            root = io.jrunc.sys.Linux.get().geteuid() != 0 && xdg != null && !xdg.isEmpty() ? xdg + "/jrunc" : "/run/jrunc";
+        }
+        String cmd = g.positional.get(0);
+        List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
+        Commands c = new Commands(root, g.value("log"), fmt, Log.debug);
+        return c.dispatch(cmd, rest);
+    }
+
+    static String version() {
+        return "jrunc version " + VERSION + "\nspec: " + io.jrunc.state.ContainerState.OCI_VERSION + "\njava: "
+                + System.getProperty("java.version") + "\n";
+    }
+
+    static String usage() {
+        return """
+                jrunc: an OCI runtime (runc-compatible command line)
+
+                USAGE: jrunc [global options] command [command options] [arguments...]
+
+                COMMANDS:
+                   create    create a container
+                   start     executes the user defined process in a created container
+                   run       create and run a container
+                   state     output the state of a container
+                   kill      kill sends the specified signal (default: SIGTERM) to the container's init process
+                   delete    delete any resources held by the container often used with detached container
+                   list      lists containers started by jrunc with the given root
+                   pause     pause suspends all processes inside the container
+                   resume    resumes all processes that have been previously paused
+                   ps        ps displays the processes running inside a container
+                   spec      create a new specification file
+                   features  show the enabled features
+
+                GLOBAL OPTIONS:
+                   --root value        root directory for storage of container state (default: "/run/jrunc")
+                   --log value         set the log file to write jrunc logs to (default is stderr)
+                   --log-format value  set the log format ('text' (default), or 'json')
+                   --debug             enable debug logging
+                   --systemd-cgroup    use the systemd cgroup driver (not implemented yet)
+                   --rootless value    ignore cgroup permission errors ('true', 'false', or 'auto')
+                   --help, -h          show help
+                   --version, -v       print the version
+                """;
+    }
+}

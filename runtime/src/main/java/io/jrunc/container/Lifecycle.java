@@ -1,0 +1,372 @@
+package io.jrunc.container;
+
+import io.jrunc.JruncException;
+import io.jrunc.bundle.ConfigReader;
+import io.jrunc.bundle.Spec;
+import io.jrunc.bundle.Validator;
+import io.jrunc.cgroup.Cgroup;
+import io.jrunc.hooks.Hooks;
+import io.jrunc.plan.Planner;
+import io.jrunc.state.ContainerState;
+import io.jrunc.state.Json;
+import io.jrunc.state.Proc;
+import io.jrunc.state.StateStore;
+import io.jrunc.sys.Home;
+import io.jrunc.sys.Linux;
+import io.jrunc.sys.LinuxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The container lifecycle: create, start, kill, delete (runtime-spec "Lifecycle"). Orchestration only:
+ * decisions come from the Planner, execution from jrunc-init, the kernel through {@link Linux}.
+ */
+public final class Lifecycle {
+    private final StateStore store;
+    private final Consumer<String> warn;
+
+    public Lifecycle(StateStore store, Consumer<String> warn) {
+        this.store = store;
+        this.warn = warn;
+    }
+
+    public record CreateOptions(String id, Path bundle, String pidFile, String consoleSocket, boolean noPivot,
+                                boolean noNewKeyring, int preserveFds, String pidfdSocket) {}
+
+    /** Loads and checks the bundle's config.json; returns the raw bytes too (saved as the effective config). */
+    public static Spec loadBundle(Path bundle, byte[][] rawOut) {
+        Path cfg = bundle.resolve("config.json");
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(cfg);
+        } catch (NoSuchFileException e) {
+            throw new JruncException("JSON specification file config.json not found in " + bundle);
+        } catch (IOException e) {
+            throw new JruncException("cannot read " + cfg + ": " + e.getMessage(), e);
+        }
+        Spec spec = ConfigReader.parse(raw);
+        Validator.validate(spec, bundle);
+        if (rawOut != null) rawOut[0] = raw;
+        return spec;
+    }
+
+    /** process.terminal of a bundle's config (foreground `run` needs to know before creating). */
+    public boolean savedTerminal(Path bundle) {
+        Spec s = loadBundle(bundle.toAbsolutePath().normalize(), null);
+        return s.process() != null && s.process().terminal();
+    }
+
+    public ContainerState create(CreateOptions o) {
+        StateStore.checkId(o.id());
+        Path bundle = o.bundle().toAbsolutePath().normalize();
+        byte[][] raw = new byte[1][];
+        Spec spec = loadBundle(bundle, raw);
+        if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
+        if (spec.linux() != null && spec.linux().seccomp() != null)
+            throw JruncException.config("/linux/seccomp", "seccomp is not supported by this jrunc build yet",
+                    "remove linux.seccomp or use runc until seccomp support lands");
+        Path rootfs = rootfs(spec, bundle);
+        if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
+            throw new JruncException("container with id exists: " + o.id());
+
+        Path dir = store.createDir(o.id());
+        Linux sys = Linux.get();
+        Cgroup cg = null;
+        int initPid = 0;
+        int sock = -1;
+        try (FileLock lock = store.lock(o.id())) {
+            Files.write(dir.resolve(StateStore.CONFIG), raw[0]);
+            Path fifo = dir.resolve(StateStore.FIFO);
+            sys.mkfifo(fifo, 0622);
+            Files.setPosixFilePermissions(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w--w-"));
+
+            Spec.Linux linux = spec.linux();
+            cg = Cgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath());
+            String created = Instant.now().toString();
+            Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
+            // Saved before anything is started so `delete -f` can undo a create that died half-way.
+            ContainerState st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "",
+                    ann, cg.paths(), true);
+            store.save(st);
+            cg.create();
+            if (linux != null && linux.resources() != null) cg.apply(linux.resources());
+
+            List<Planner.CgroupBind> binds = new ArrayList<>();
+            for (Cgroup.Hierarchy h : cg.hierarchies()) {
+                String name = Path.of(h.mountPoint()).getFileName().toString();
+                binds.add(new Planner.CgroupBind(name, h.dir(), h.controllers().isEmpty()));
+            }
+            List<String> warnings = new ArrayList<>();
+            byte[] plan = Planner.plan(spec, new Planner.Options(rootfs, bundle, fifo, o.noPivot(), o.consoleSocket(),
+                    o.preserveFds(), binds, cg.isV2()), warnings);
+            warnings.forEach(warn);
+
+            int[] sp = sys.socketpair();
+            sock = sp[0];
+            int[] keep = new int[1 + o.preserveFds()];
+            keep[0] = sp[1];
+            for (int i = 0; i < o.preserveFds(); i++) keep[1 + i] = 3 + i;
+            String init = Home.initBinary().toString();
+            int helper = sys.spawn(init, new String[]{"jrunc-init", "init", Integer.toString(sp[1])}, new String[0], keep);
+            sys.close(sp[1]);
+            sys.send(sock, plan);
+            String msg = receive(sys, sock, 60_000, "reading the container's pid");
+            sys.waitpid(helper, 0);
+            if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+            initPid = Integer.parseInt(msg.substring(4).trim());
+            long start = Proc.startTime(initPid);
+            cg.addProcess(initPid);
+            st = new ContainerState(o.id(), initPid, start, bundle.toString(), rootfs.toString(), created, "", ann,
+                    cg.paths(), true);
+            store.save(st);
+
+            if (spec.hooks() != null) {
+                String hookState = Json.write(st.toHookState("creating"));
+                Hooks.run("prestart", spec.hooks().prestart(), hookState);
+                Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState);
+            }
+            sys.send(sock, ("go\n" + Json.write(st.toHookState("creating"))).getBytes(StandardCharsets.UTF_8));
+            msg = receive(sys, sock, -1, "waiting for the container to be ready");
+            if (!msg.equals("ready")) throw new JruncException("unexpected message from container init: " + msg);
+            sys.close(sock);
+            sock = -1;
+            if (o.pidFile() != null) writePidFile(Path.of(o.pidFile()), initPid);
+            return st;
+        } catch (RuntimeException | IOException | Error e) {
+            if (sock >= 0) sys.close(sock);
+            if (initPid > 0) {
+                try { sys.kill(initPid, Signals.SIGKILL); } catch (LinuxException ignored) { }
+                try { sys.waitpid(initPid, 0); } catch (LinuxException ignored) { }
+            }
+            if (cg != null) {
+                try { cg.destroy(); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
+            }
+            try { store.removeDir(o.id()); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
+            if (e instanceof IOException io) throw new JruncException(io.getMessage(), io);
+            if (e instanceof RuntimeException r) throw r;
+            throw (Error) e;
+        }
+    }
+
+    /** One message from jrunc-init; `error <text>` and EOF become exceptions. */
+    private static String receive(Linux sys, int sock, int timeoutMs, String what) {
+        byte[] m;
+        try {
+            m = sys.recv(sock, timeoutMs);
+        } catch (LinuxException e) {
+            throw new JruncException("timed out " + what);
+        }
+        if (m == null) throw new JruncException("container init exited before it was ready (" + what + ")");
+        String s = new String(m, StandardCharsets.UTF_8);
+        if (s.startsWith("error ")) throw new JruncException(s.substring(6));
+        return s;
+    }
+
+    static Path rootfs(Spec spec, Path bundle) {
+        if (spec.root() == null || spec.root().path() == null)
+            throw JruncException.config("/root/path", "root.path is required");
+        Path p = bundle.resolve(spec.root().path()).normalize();
+        try {
+            p = p.toRealPath();
+        } catch (IOException e) {
+            throw JruncException.config("/root/path", "rootfs " + p + " does not exist");
+        }
+        if (!Files.isDirectory(p)) throw JruncException.config("/root/path", "rootfs " + p + " is not a directory");
+        return p;
+    }
+
+    static void writePidFile(Path target, int pid) {
+        Path abs = target.toAbsolutePath();
+        StateStore.writeAtomically(abs, Integer.toString(pid).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public String status(ContainerState s) {
+        return store.status(s, () -> frozen(s));
+    }
+
+    private static boolean frozen(ContainerState s) {
+        if (s.cgroupPaths() == null || s.cgroupPaths().isEmpty()) return false;
+        try {
+            return Cgroup.load(s.cgroupPaths()).isFrozen();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public void start(String id) {
+        ContainerState s = store.load(id);
+        Spec spec;
+        try (FileLock lock = store.lock(id)) {
+            String status = status(s);
+            switch (status) {
+                case "created" -> { }
+                case "stopped" -> throw new JruncException("cannot start a container that has stopped");
+                default -> throw new JruncException("cannot start an already running container");
+            }
+            spec = savedSpec(id);
+            openFifo(store.dir(id).resolve(StateStore.FIFO), s);
+            Files.deleteIfExists(store.dir(id).resolve(StateStore.FIFO));
+        } catch (IOException e) {
+            throw new JruncException("start: " + e.getMessage(), e);
+        }
+        if (spec.hooks() != null && spec.hooks().poststart() != null) {
+            try {
+                Hooks.run("poststart", spec.hooks().poststart(), Json.write(s.toHookState("running")));
+            } catch (JruncException e) {
+                // runtime-spec 1.3: a failing poststart hook fails the operation; runc also kills the container.
+                try { Linux.get().kill(s.pid(), Signals.SIGKILL); } catch (LinuxException ignored) { }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Opening the fifo for reading releases the init, which is blocked opening it for writing. If the
+     * init died meanwhile nobody will ever open the write end: open in a helper thread and keep checking
+     * that the init is still alive, so `start` never hangs (runc#2828).
+     */
+    private static void openFifo(Path fifo, ContainerState s) {
+        CompletableFuture<Integer> f = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                return in.read();
+            } catch (IOException e) {
+                throw new JruncException("cannot open " + fifo + ": " + e.getMessage(), e);
+            }
+        }, r -> {
+            Thread t = new Thread(r, "fifo");
+            t.setDaemon(true);
+            t.start();
+        });
+        while (true) {
+            try {
+                Integer b = f.get(50, TimeUnit.MILLISECONDS);
+                if (b == null || b < 0) throw new JruncException("container init exited before start");
+                return;
+            } catch (TimeoutException e) {
+                if (!Proc.isAlive(s.pid(), s.initStartTime()))
+                    throw new JruncException("cannot start a container that has stopped");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new JruncException(e.getCause().toString(), e.getCause());
+            } catch (InterruptedException e) {
+                throw new JruncException("interrupted", e);
+            }
+        }
+    }
+
+    public Spec savedSpec(String id) {
+        try {
+            return ConfigReader.parse(Files.readAllBytes(store.dir(id).resolve(StateStore.CONFIG)));
+        } catch (IOException e) {
+            throw new JruncException("cannot read the saved config of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void kill(String id, int sig, boolean all) {
+        ContainerState s = store.load(id);
+        String status = status(s);
+        if (status.equals("stopped")) {
+            if (all && s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) {
+                Cgroup cg = Cgroup.load(s.cgroupPaths());
+                if (!cg.pids().isEmpty()) { cg.killAll(sig); return; }
+            }
+            throw new JruncException("container not running");
+        }
+        if (all) {
+            Cgroup.load(s.cgroupPaths()).killAll(sig);
+            return;
+        }
+        signalInit(s, sig);
+    }
+
+    /** pidfd first, then re-check the start time: the signal can only reach the process we recorded. */
+    private static void signalInit(ContainerState s, int sig) {
+        Linux sys = Linux.get();
+        int pidfd;
+        try {
+            pidfd = sys.pidfdOpen(s.pid());
+        } catch (LinuxException e) {
+            throw new JruncException("container not running");
+        }
+        try {
+            if (!Proc.isAlive(s.pid(), s.initStartTime())) throw new JruncException("container not running");
+            sys.pidfdSendSignal(pidfd, sig);
+        } catch (LinuxException e) {
+            throw new JruncException(e.errno() == LinuxException.ESRCH ? "container not running"
+                    : "kill: " + e.getMessage());
+        } finally {
+            sys.close(pidfd);
+        }
+    }
+
+    public void delete(String id, boolean force) {
+        StateStore.checkId(id);
+        Path dir = store.dir(id);
+        if (!store.exists(id)) {
+            // A create killed before it saved any state leaves only the directory: --force removes it.
+            if (Files.isDirectory(dir) && force) { store.removeDir(id); return; }
+            if (force) return;
+            throw new JruncException("container does not exist");
+        }
+        ContainerState s = store.load(id);
+        try (FileLock lock = store.lock(id)) {
+            String status = status(s);
+            switch (status) {
+                case "stopped" -> { }
+                case "created" -> killAndWait(s);
+                default -> {
+                    if (!force) throw new JruncException("cannot delete container " + id + " that is not stopped: " + status);
+                    killAndWait(s);
+                }
+            }
+            destroy(s);
+        } catch (IOException e) {
+            throw new JruncException("delete: " + e.getMessage(), e);
+        }
+    }
+
+    private void killAndWait(ContainerState s) {
+        Cgroup cg = s.cgroupPaths() == null || s.cgroupPaths().isEmpty() ? null : Cgroup.load(s.cgroupPaths());
+        try { signalInit(s, Signals.SIGKILL); } catch (JruncException ignored) { }
+        // A frozen init cannot die: thaw after the signal is queued.
+        if (cg != null) { try { cg.thaw(); } catch (RuntimeException ignored) { } }
+        for (int i = 0; i < 1000 && Proc.isAlive(s.pid(), s.initStartTime()); i++) {
+            try { Thread.sleep(10); } catch (InterruptedException e) { break; }
+        }
+        if (Proc.isAlive(s.pid(), s.initStartTime()))
+            throw new JruncException("container init " + s.pid() + " did not die after SIGKILL");
+    }
+
+    private void destroy(ContainerState s) {
+        if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty() && s.createdCgroup()) {
+            Cgroup.load(s.cgroupPaths()).destroy();
+        }
+        Spec spec = null;
+        try {
+            spec = savedSpec(s.id());
+        } catch (RuntimeException e) {
+            warn.accept("poststop hooks skipped: " + e.getMessage());
+        }
+        if (spec != null && spec.hooks() != null && spec.hooks().poststop() != null) {
+            try {
+                Hooks.run("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")));
+            } catch (JruncException e) {
+                warn.accept(e.getMessage());
+            }
+        }
+        store.removeDir(s.id());
+    }
+}

@@ -1,0 +1,87 @@
+package io.jrunc.hooks;
+
+import io.jrunc.JruncException;
+import io.jrunc.bundle.Spec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runtime-namespace hooks (prestart, createRuntime, poststart, poststop): run in order, each with the
+ * container state on stdin, the hook's own env only (not jrunc's), killed at its timeout. The
+ * container-namespace hooks (createContainer, startContainer) run in jrunc-init.
+ */
+public final class Hooks {
+    private Hooks() {}
+
+    public static void run(String kind, List<Spec.Hook> hooks, String stateJson) {
+        if (hooks == null) return;
+        for (int i = 0; i < hooks.size(); i++) runOne(kind, i, hooks.get(i), stateJson);
+    }
+
+    private static void runOne(String kind, int index, Spec.Hook h, String stateJson) {
+        String what = kind + " hook #" + index + " (" + h.path() + ")";
+        ProcessBuilder pb = new ProcessBuilder();
+        List<String> argv = new java.util.ArrayList<>();
+        // args[0] is argv[0] as in execv; the program is always path.
+        if (h.args() == null || h.args().isEmpty()) argv.add(h.path()); else argv.addAll(h.args());
+        pb.command(argv);
+        pb.environment().clear();
+        if (h.env() != null) {
+            for (String e : h.env()) {
+                int eq = e.indexOf('=');
+                if (eq > 0) pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
+            }
+        }
+        pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        // stderr to a file, not a pipe: a chatty hook must not block on a full pipe while we wait.
+        java.io.File errFile;
+        try {
+            errFile = java.io.File.createTempFile("jrunc-hook", ".err");
+        } catch (IOException e) {
+            throw new JruncException("error running " + what + ": " + e.getMessage(), e);
+        }
+        errFile.deleteOnExit();
+        pb.redirectError(errFile);
+        Process proc;
+        try {
+                // ProcessBuilder execs argv[0], so the hook sees its path as argv[0] (args[0] is dropped).
+            argv.set(0, h.path());
+            proc = pb.start();
+        } catch (IOException e) {
+            throw new JruncException("error running " + what + ": " + e.getMessage(), e);
+        }
+        try (OutputStream in = proc.getOutputStream()) {
+            in.write(stateJson.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // A hook may exit without reading stdin; that is its business.
+        }
+        byte[] err;
+        try {
+            boolean done = h.timeout() == null ? waitFor(proc) : proc.waitFor(h.timeout(), TimeUnit.SECONDS);
+            if (!done) {
+                proc.destroyForcibly();
+                proc.waitFor();
+                throw new JruncException("error running " + what + ": timeout after " + h.timeout() + "s");
+            }
+            err = java.nio.file.Files.readAllBytes(errFile.toPath());
+            errFile.delete();
+        } catch (InterruptedException | IOException e) {
+            proc.destroyForcibly();
+            throw new JruncException("error running " + what + ": " + e.getMessage(), e);
+        }
+        if (proc.exitValue() != 0) {
+            String tail = new String(err, StandardCharsets.UTF_8).strip();
+            if (tail.length() > 512) tail = tail.substring(tail.length() - 512);
+            throw new JruncException("error running " + what + ": exit status " + proc.exitValue()
+                    + (tail.isEmpty() ? "" : ", stderr: " + tail));
+        }
+    }
+
+    private static boolean waitFor(Process p) throws InterruptedException {
+        p.waitFor();
+        return true;
+    }
+}

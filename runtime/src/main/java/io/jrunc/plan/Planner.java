@@ -1,0 +1,356 @@
+package io.jrunc.plan;
+
+import io.jrunc.JruncException;
+import io.jrunc.bundle.Spec;
+import io.jrunc.mount.MountOptions;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.jrunc.mount.MountOptions.*;
+
+/**
+ * Turns a validated Spec into the plan jrunc-init executes (docs/plan-format.md). Every default that
+ * runc applies is resolved here: default devices and /dev symlinks, the cgroup mount expansion, umask,
+ * HOME, the root propagation. C gets only concrete steps.
+ */
+public final class Planner {
+    private Planner() {}
+
+    public static final long CLONE_NEWTIME = 0x80, CLONE_NEWNS = 0x20000, CLONE_NEWCGROUP = 0x02000000,
+            CLONE_NEWUTS = 0x04000000, CLONE_NEWIPC = 0x08000000, CLONE_NEWUSER = 0x10000000,
+            CLONE_NEWPID = 0x20000000, CLONE_NEWNET = 0x40000000L;
+
+    /** Namespace types in the order they are joined: user first (it grants the rights for the rest), mount last (joining it changes how later /proc paths resolve). */
+    static final List<String> JOIN_ORDER = List.of("user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount");
+
+    public static long cloneFlag(String type) {
+        return switch (type) {
+            case "pid" -> CLONE_NEWPID;
+            case "network" -> CLONE_NEWNET;
+            case "mount" -> CLONE_NEWNS;
+            case "ipc" -> CLONE_NEWIPC;
+            case "uts" -> CLONE_NEWUTS;
+            case "user" -> CLONE_NEWUSER;
+            case "cgroup" -> CLONE_NEWCGROUP;
+            case "time" -> CLONE_NEWTIME;
+            default -> throw JruncException.config("/linux/namespaces", "unknown namespace type \"" + type + "\"");
+        };
+    }
+
+    /** A cgroup hierarchy the container's `cgroup` mount exposes: name under the mount point, host dir. */
+    public record CgroupBind(String name, String hostDir, boolean v2) {}
+
+    public record Options(Path rootfs, Path bundle, Path fifo, boolean noPivot, String consoleSocket,
+                          int preserveFds, List<CgroupBind> cgroups, boolean cgroupV2) {}
+
+    private record Dev(String path, char type, long major, long minor, int mode) {}
+
+    private static final List<Dev> DEFAULT_DEVICES = List.of(
+            new Dev("/dev/null", 'c', 1, 3, 0666), new Dev("/dev/zero", 'c', 1, 5, 0666),
+            new Dev("/dev/full", 'c', 1, 7, 0666), new Dev("/dev/random", 'c', 1, 8, 0666),
+            new Dev("/dev/urandom", 'c', 1, 9, 0666), new Dev("/dev/tty", 'c', 5, 0, 0666));
+
+    public static final List<String> RLIMITS = List.of("RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK",
+            "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS",
+            "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME");
+
+    public static byte[] plan(Spec spec, Options o, List<String> warnings) {
+        PlanWriter w = PlanWriter.plan();
+        Spec.Linux linux = spec.linux() != null ? spec.linux()
+                : new Spec.Linux(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        Spec.Process p = spec.process();
+
+        // Namespaces: new ones become clone flags, ones with a path are joined (in JOIN_ORDER).
+        long clone = 0;
+        boolean userns = false, mountns = false, newTime = false;
+        List<Spec.Namespace> nss = linux.namespaces() == null ? List.of() : linux.namespaces();
+        for (Spec.Namespace ns : nss) {
+            long f = cloneFlag(ns.type());
+            if (f == CLONE_NEWUSER) userns = true;
+            if (f == CLONE_NEWNS) mountns = true;
+            if (ns.path() == null || ns.path().isEmpty()) {
+                if (f == CLONE_NEWTIME) newTime = true; else clone |= f;
+            }
+        }
+        if (!mountns) throw JruncException.config("/linux/namespaces", "a mount namespace is required",
+                "add {\"type\": \"mount\"}");
+        w.u64(Tag.CLONE_FLAGS, clone);
+        for (String type : JOIN_ORDER) {
+            for (Spec.Namespace ns : nss) {
+                if (ns.type().equals(type) && ns.path() != null && !ns.path().isEmpty()) {
+                    long f = cloneFlag(type);
+                    w.group(Tag.NS_JOIN, g -> g.u32(Tag.NS_TYPE, f).str(Tag.NS_PATH, ns.path()));
+                }
+            }
+        }
+        if ((clone & CLONE_NEWUSER) != 0) {
+            w.str(Tag.UID_MAP, idMap(linux.uidMappings()));
+            // As root, setgroups stays allowed (runc does the same); rootless needs "deny" (issue 5).
+            w.str(Tag.SETGROUPS, "allow");
+            w.str(Tag.GID_MAP, idMap(linux.gidMappings()));
+        }
+        if (newTime) {
+            StringBuilder sb = new StringBuilder();
+            if (linux.timeOffsets() != null) {
+                for (Map.Entry<String, Spec.TimeOffset> e : linux.timeOffsets().entrySet())
+                    sb.append(e.getKey()).append(' ').append(e.getValue().secs()).append(' ').append(e.getValue().nanosec()).append('\n');
+            }
+            w.str(Tag.TIME_OFFSETS, sb.toString());
+        }
+
+        // Root filesystem.
+        w.str(Tag.ROOTFS, o.rootfs().toString());
+        w.u64(Tag.ROOTFS_PROPAGATION, rootPropagation(linux.rootfsPropagation()));
+        if (spec.root() != null && spec.root().readonly()) w.flag(Tag.ROOT_READONLY);
+        if (o.noPivot()) w.flag(Tag.NO_PIVOT);
+
+        boolean devMounted = false, ptsMounted = false;
+        List<Spec.Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
+        for (int i = 0; i < mounts.size(); i++) {
+            Spec.Mount m = mounts.get(i);
+            String dest = clean(m.destination());
+            if (dest.equals("/dev")) devMounted = true;
+            if (dest.equals("/dev/pts")) ptsMounted = true;
+            mount(w, m, dest, o, "/mounts/" + i, (clone & CLONE_NEWCGROUP) != 0);
+        }
+
+        // Devices: the defaults runc always creates, then the config's (a config entry for the same
+        // path wins). In a user namespace mknod is not allowed: bind the host's node instead.
+        List<Spec.Device> devs = linux.devices() == null ? List.of() : linux.devices();
+        for (Dev d : DEFAULT_DEVICES) {
+            if (devs.stream().anyMatch(x -> clean(x.path()).equals(d.path()))) continue;
+            device(w, d.path(), d.type(), d.major(), d.minor(), d.mode(), 0, 0, userns);
+        }
+        for (Spec.Device d : devs) {
+            char t = d.type().charAt(0);
+            if (t == 'u') t = 'c';
+            device(w, clean(d.path()), t, d.major(), d.minor(),
+                    d.fileMode() == null ? 0666 : d.fileMode() & 07777,
+                    d.uid() == null ? 0 : d.uid(), d.gid() == null ? 0 : d.gid(), userns);
+        }
+        symlink(w, "/proc/self/fd", "/dev/fd");
+        symlink(w, "/proc/self/fd/0", "/dev/stdin");
+        symlink(w, "/proc/self/fd/1", "/dev/stdout");
+        symlink(w, "/proc/self/fd/2", "/dev/stderr");
+        if (Files.exists(Path.of("/proc/kcore"))) symlink(w, "/proc/kcore", "/dev/core");
+        if (ptsMounted) symlink(w, "pts/ptmx", "/dev/ptmx");
+        if (!devMounted) warnings.add("no /dev mount in config.json: devices are created in the rootfs' own /dev");
+
+        if (spec.hooks() != null) {
+            hooks(w, Tag.HOOK_CREATE_CONTAINER, spec.hooks().createContainer());
+        }
+
+        if (linux.maskedPaths() != null) for (String s : linux.maskedPaths()) w.str(Tag.MASK, s);
+        if (linux.readonlyPaths() != null) for (String s : linux.readonlyPaths()) w.str(Tag.READONLY_PATH, s);
+
+        if (linux.sysctl() != null) {
+            for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
+                String key = e.getKey().replace('.', '/');
+                w.group(Tag.SYSCTL, g -> g.str(Tag.S_KEY, key).str(Tag.S_VALUE, e.getValue()));
+            }
+        }
+        if (spec.hostname() != null && !spec.hostname().isEmpty()) w.str(Tag.HOSTNAME, spec.hostname());
+        if (spec.domainname() != null && !spec.domainname().isEmpty()) w.str(Tag.DOMAINNAME, spec.domainname());
+        if (linux.personality() != null) w.u32(Tag.PERSONALITY, personality(linux.personality()));
+
+        process(w, p, o, warnings);
+
+        if (spec.hooks() != null) hooks(w, Tag.HOOK_START_CONTAINER, spec.hooks().startContainer());
+        w.str(Tag.FIFO_PATH, o.fifo().toString());
+        return w.toBytes();
+    }
+
+    /** The process part; also what `exec` will plan. */
+    static void process(PlanWriter w, Spec.Process p, Options o, List<String> warnings) {
+        if (p.rlimits() != null) {
+            for (Spec.Rlimit r : p.rlimits()) {
+                int res = RLIMITS.indexOf(r.type());
+                if (res < 0) throw JruncException.config("/process/rlimits", "unknown rlimit type \"" + r.type() + "\"");
+                w.group(Tag.RLIMIT, g -> g.u32(Tag.R_RESOURCE, res).u64(Tag.R_SOFT, r.soft()).u64(Tag.R_HARD, r.hard()));
+            }
+        }
+        if (p.oomScoreAdj() != null) w.str(Tag.OOM_SCORE_ADJ, Integer.toString(p.oomScoreAdj()));
+
+        if (p.terminal()) {
+            w.flag(Tag.TERMINAL);
+            if (o.consoleSocket() == null)
+                throw new JruncException("cannot allocate tty if runc will detach without setting console socket");
+            w.str(Tag.CONSOLE_SOCKET, o.consoleSocket());
+            if (p.consoleSize() != null)
+                w.group(Tag.CONSOLE_SIZE, g -> g.u32(Tag.CS_ROWS, p.consoleSize().height()).u32(Tag.CS_COLS, p.consoleSize().width()));
+        } else if (o.consoleSocket() != null) {
+            throw new JruncException("cannot use console socket if runc will not detach or allocate tty");
+        }
+
+        w.str(Tag.CWD, p.cwd() == null || p.cwd().isEmpty() ? "/" : p.cwd());
+        Spec.User u = p.user();
+        w.u32(Tag.UID, u == null ? 0 : u.uid());
+        w.u32(Tag.GID, u == null ? 0 : u.gid());
+        if (u != null && u.additionalGids() != null) {
+            long[] g = u.additionalGids().stream().mapToLong(Long::longValue).toArray();
+            w.u32s(Tag.ADDITIONAL_GIDS, g);
+        }
+        w.u32(Tag.UMASK, u != null && u.umask() != null ? u.umask() : 022);
+
+        if (p.capabilities() != null) {
+            Spec.Capabilities c = p.capabilities();
+            w.group(Tag.CAPS, g -> g.u64(Tag.C_BOUNDING, capMask(c.bounding(), "bounding", warnings))
+                    .u64(Tag.C_EFFECTIVE, capMask(c.effective(), "effective", warnings))
+                    .u64(Tag.C_PERMITTED, capMask(c.permitted(), "permitted", warnings))
+                    .u64(Tag.C_INHERITABLE, capMask(c.inheritable(), "inheritable", warnings))
+                    .u64(Tag.C_AMBIENT, capMask(c.ambient(), "ambient", warnings)));
+        }
+        if (p.noNewPrivileges()) w.flag(Tag.NO_NEW_PRIVS);
+
+        for (String a : p.args()) w.str(Tag.ARG, a);
+        boolean home = false;
+        if (p.env() != null) {
+            for (String e : p.env()) {
+                if (e.startsWith("HOME=")) home = true;
+                w.str(Tag.ENV, e);
+            }
+        }
+        // runc sets HOME when the config does not; without reading the rootfs' /etc/passwd from the
+        // host (a hostile rootfs controls it), "/" is the safe answer.
+        if (!home) w.str(Tag.ENV, "HOME=/");
+        if (o.preserveFds() > 0) w.u32(Tag.PRESERVE_FDS, o.preserveFds());
+    }
+
+    static long capMask(List<String> names, String set, List<String> warnings) {
+        long mask = 0;
+        if (names == null) return 0;
+        for (String n : names) {
+            int b = Caps.number(n);
+            if (b < 0) {
+                warnings.add("ignoring unknown or unavailable capabilities: [" + n + "] in " + set);
+                continue;
+            }
+            mask |= 1L << b;
+        }
+        return mask;
+    }
+
+    private static String idMap(List<Spec.IdMapping> maps) {
+        StringBuilder sb = new StringBuilder();
+        if (maps != null) for (Spec.IdMapping m : maps)
+            sb.append(m.containerID()).append(' ').append(m.hostID()).append(' ').append(m.size()).append('\n');
+        return sb.toString();
+    }
+
+    static long rootPropagation(String s) {
+        if (s == null || s.isEmpty()) return MS_SLAVE | MS_REC;
+        return switch (s) {
+            case "shared" -> MS_SHARED; case "rshared" -> MS_SHARED | MS_REC;
+            case "slave" -> MS_SLAVE; case "rslave" -> MS_SLAVE | MS_REC;
+            case "private" -> MS_PRIVATE; case "rprivate" -> MS_PRIVATE | MS_REC;
+            case "unbindable" -> MS_UNBINDABLE; case "runbindable" -> MS_UNBINDABLE | MS_REC;
+            default -> throw JruncException.config("/linux/rootfsPropagation", "invalid propagation \"" + s + "\"");
+        };
+    }
+
+    private static long personality(Spec.Personality p) {
+        long v = switch (p.domain() == null ? "LINUX" : p.domain()) {
+            case "LINUX" -> 0;
+            case "LINUX32" -> 0x0008;
+            default -> throw JruncException.config("/linux/personality/domain", "unknown personality domain \"" + p.domain() + "\"");
+        };
+        if (p.flags() != null && !p.flags().isEmpty())
+            throw JruncException.config("/linux/personality/flags", "personality flags are not supported");
+        return v;
+    }
+
+    private static void mount(PlanWriter w, Spec.Mount m, String dest, Options o, String ptr, boolean cgroupns) {
+        String type = m.type() == null ? "" : m.type();
+        MountOptions.Parsed opts = MountOptions.parse(m.options());
+        if (type.equals("cgroup") || type.equals("cgroup2")) {
+            cgroupMount(w, dest, opts, o, cgroupns);
+            return;
+        }
+        boolean bind = opts.isBind() || type.equals("bind");
+        long flags = opts.flags();
+        String source = m.source() == null ? "" : m.source();
+        if (bind) {
+            flags |= MS_BIND;
+            type = "";
+            // Relative bind sources are relative to the bundle, as in runc (its cwd is the bundle).
+            if (!source.startsWith("/")) source = o.bundle().resolve(source).toString();
+            if (!Files.exists(Path.of(source)))
+                throw JruncException.config(ptr + "/source", "bind mount source " + source + " does not exist");
+        }
+        long f = flags;
+        String src = source, t = type;
+        w.group(Tag.MOUNT, g -> {
+            g.str(Tag.M_SOURCE, src).str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, t).u64(Tag.M_FLAGS, f)
+                    .str(Tag.M_DATA, opts.data());
+            if (opts.propagation() != 0) g.u64(Tag.M_PROPAGATION, opts.propagation());
+            if (opts.attrSet() != 0) g.u64(Tag.M_ATTR_SET, opts.attrSet());
+            if (opts.attrClr() != 0) g.u64(Tag.M_ATTR_CLR, opts.attrClr());
+        });
+    }
+
+    /**
+     * A `cgroup` mount shows the container its own cgroup, as runc does: on v2 a cgroup2 mount (with a
+     * cgroup namespace) or a bind of the container's directory; on v1 a tmpfs holding one bind per
+     * hierarchy, made read-only at the end if the options say so.
+     */
+    private static void cgroupMount(PlanWriter w, String dest, MountOptions.Parsed opts, Options o, boolean cgroupns) {
+        long flags = opts.flags() & ~MS_BIND & ~MS_REC;
+        if (o.cgroupV2()) {
+            if (cgroupns) {
+                w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, "cgroup").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "cgroup2")
+                        .u64(Tag.M_FLAGS, flags).str(Tag.M_DATA, ""));
+            } else if (!o.cgroups().isEmpty()) {
+                String dir = o.cgroups().get(0).hostDir();
+                w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, dir).str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "")
+                        .u64(Tag.M_FLAGS, flags | MS_BIND | MS_REC).str(Tag.M_DATA, ""));
+            }
+            return;
+        }
+        long tmpfsFlags = flags & ~MS_RDONLY;
+        w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, "tmpfs").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "tmpfs")
+                .u64(Tag.M_FLAGS, tmpfsFlags).str(Tag.M_DATA, "mode=755"));
+        for (CgroupBind c : o.cgroups()) {
+            String d = dest + "/" + c.name();
+            w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, c.hostDir()).str(Tag.M_DEST, d).str(Tag.M_FSTYPE, "")
+                    .u64(Tag.M_FLAGS, flags | MS_BIND | MS_REC).str(Tag.M_DATA, ""));
+        }
+        if ((flags & MS_RDONLY) != 0) {
+            w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, "tmpfs").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "tmpfs")
+                    .u64(Tag.M_FLAGS, tmpfsFlags | MS_REMOUNT | MS_RDONLY).str(Tag.M_DATA, "mode=755"));
+        }
+    }
+
+    private static void device(PlanWriter w, String path, char type, long major, long minor, int mode, long uid,
+                               long gid, boolean bind) {
+        w.group(Tag.DEVICE, g -> {
+            g.str(Tag.D_PATH, path).u32(Tag.D_TYPE, type).u64(Tag.D_MAJOR, major).u64(Tag.D_MINOR, minor)
+                    .u32(Tag.D_MODE, mode).u32(Tag.D_UID, uid).u32(Tag.D_GID, gid);
+            if (bind) g.flag(Tag.D_BIND);
+        });
+    }
+
+    private static void symlink(PlanWriter w, String target, String link) {
+        w.group(Tag.SYMLINK, g -> g.str(Tag.L_TARGET, target).str(Tag.L_LINK, link));
+    }
+
+    private static void hooks(PlanWriter w, int kind, List<Spec.Hook> hooks) {
+        if (hooks == null) return;
+        for (Spec.Hook h : hooks) {
+            w.group(Tag.HOOK, g -> {
+                g.u32(Tag.H_KIND, kind).str(Tag.H_PATH, h.path());
+                if (h.args() != null) for (String a : h.args()) g.str(Tag.H_ARG, a);
+                if (h.env() != null) for (String e : h.env()) g.str(Tag.H_ENV, e);
+                g.u32(Tag.H_TIMEOUT, h.timeout() == null ? 0 : h.timeout());
+            });
+        }
+    }
+
+    /** Lexically cleaned absolute path ("/a/./b/../c" -> "/a/c"); never touches the filesystem. */
+    static String clean(String p) {
+        String s = new File("/" + p).toPath().normalize().toString();
+        return s.isEmpty() ? "/" : s;
+    }
+}

@@ -1,0 +1,141 @@
+package io.jrunc.state;
+
+import io.jrunc.JruncException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The state directory: {@code <root>/<id>/} holding state.json, config.json (the effective config saved
+ * at create), exec.fifo while the container is created-but-not-started, and a lock file.
+ */
+public final class StateStore {
+    public static final String STATE = "state.json", CONFIG = "config.json", FIFO = "exec.fifo", LOCK = ".lock";
+    private static final Pattern ID = Pattern.compile("^[\\w+.-]+$");
+
+    private final Path root;
+
+    public StateStore(Path root) { this.root = root.toAbsolutePath().normalize(); }
+
+    public Path root() { return root; }
+
+    public Path dir(String id) { return root.resolve(id); }
+
+    public static void checkId(String id) {
+        if (id == null || id.isEmpty()) throw new JruncException("container id cannot be empty");
+        if (!ID.matcher(id).matches() || id.equals(".") || id.equals(".."))
+            throw new JruncException("invalid id format: " + id);
+    }
+
+    /** Creates {@code <root>/<id>} exclusively; "already exists" when taken. */
+    public Path createDir(String id) {
+        checkId(id);
+        try {
+            Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path d = dir(id);
+            Files.createDirectory(d);
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx--x--x"));
+            return d;
+        } catch (FileAlreadyExistsException e) {
+            throw new JruncException("container with id exists: " + id);
+        } catch (IOException e) {
+            throw new JruncException("cannot create state directory for " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean exists(String id) {
+        return ID.matcher(id).matches() && Files.isRegularFile(dir(id).resolve(STATE));
+    }
+
+    public ContainerState load(String id) {
+        checkId(id);
+        try {
+            return ContainerState.fromFile(Json.parseObject(Files.readAllBytes(dir(id).resolve(STATE))));
+        } catch (NoSuchFileException e) {
+            throw new JruncException("container does not exist");
+        } catch (IOException e) {
+            throw new JruncException("cannot read state of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void save(ContainerState s) {
+        writeAtomically(dir(s.id()).resolve(STATE), Json.write(s.toFile()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** temp file + rename in the same directory, so readers never see a half-written file. */
+    public static void writeAtomically(Path target, byte[] data) {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            Files.write(tmp, data);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
+            throw new JruncException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Serialises lifecycle operations on one container (create vs delete vs start). An fcntl lock on
+     * {@code <dir>/.lock}; released when the JVM exits even if it crashes.
+     */
+    public FileLock lock(String id) {
+        try {
+            FileChannel ch = FileChannel.open(dir(id).resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return ch.lock();
+        } catch (NoSuchFileException e) {
+            throw new JruncException("container does not exist");
+        } catch (IOException e) {
+            throw new JruncException("cannot lock container " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public List<String> ids() {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) return out;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) if (Files.isDirectory(p)) out.add(p.getFileName().toString());
+        } catch (IOException e) {
+            throw new JruncException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** created / running / paused / stopped, derived from the live system, never from the file alone. */
+    public String status(ContainerState s, java.util.function.BooleanSupplier frozen) {
+        if (!Proc.isAlive(s.pid(), s.initStartTime())) return "stopped";
+        if (Files.exists(dir(s.id()).resolve(FIFO))) return "created";
+        if (frozen.getAsBoolean()) return "paused";
+        return "running";
+    }
+
+    public void removeDir(String id) {
+        Path d = dir(id);
+        try {
+            if (!Files.exists(d)) return;
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+                for (Path p : ds) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(d);
+        } catch (IOException e) {
+            throw new JruncException("cannot remove state directory " + d + ": " + e.getMessage(), e);
+        }
+    }
+}
