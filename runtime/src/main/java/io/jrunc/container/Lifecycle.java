@@ -16,7 +16,6 @@ import io.jrunc.sys.Linux;
 import io.jrunc.sys.LinuxException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -87,7 +86,7 @@ public final class Lifecycle {
         Cgroup cg = null;
         int initPid = 0;
         int sock = -1;
-        try (FileLock lock = store.lock(o.id())) {
+        try (StateStore.Lock lock = store.lock(o.id())) {
             Files.write(dir.resolve(StateStore.CONFIG), raw[0]);
             Path fifo = dir.resolve(StateStore.FIFO);
             sys.mkfifo(fifo, 0622);
@@ -209,7 +208,7 @@ public final class Lifecycle {
     public void start(String id) {
         ContainerState s = store.load(id);
         Spec spec;
-        try (FileLock lock = store.lock(id)) {
+        try (StateStore.Lock lock = store.lock(id)) {
             String status = status(s);
             switch (status) {
                 case "created" -> { }
@@ -322,7 +321,7 @@ public final class Lifecycle {
             throw new JruncException("container does not exist");
         }
         ContainerState s = store.load(id);
-        try (FileLock lock = store.lock(id)) {
+        try (StateStore.Lock lock = store.lock(id)) {
             String status = status(s);
             switch (status) {
                 case "stopped" -> { }
@@ -333,8 +332,6 @@ public final class Lifecycle {
                 }
             }
             destroy(s);
-        } catch (IOException e) {
-            throw new JruncException("delete: " + e.getMessage(), e);
         }
     }
 

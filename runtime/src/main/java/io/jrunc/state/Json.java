@@ -26,7 +26,7 @@ public final class Json {
             if (t == null) throw new JruncException("empty JSON document");
             return value(p, t);
         } catch (IOException e) {
-            throw new JruncException("invalid JSON: " + e.getOriginalMessage(), e);
+            throw new JruncException("invalid JSON: " + e.getMessage(), e);
         }
     }
 

@@ -95,14 +95,30 @@ public final class StateStore {
      * Serialises lifecycle operations on one container (create vs delete vs start). An fcntl lock on
      * {@code <dir>/.lock}; released when the JVM exits even if it crashes.
      */
-    public FileLock lock(String id) {
+    public Lock lock(String id) {
         try {
             FileChannel ch = FileChannel.open(dir(id).resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            return ch.lock();
+            try {
+                return new Lock(ch.lock());
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
         } catch (NoSuchFileException e) {
             throw new JruncException("container does not exist");
         } catch (IOException e) {
             throw new JruncException("cannot lock container " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Held for the duration of a lifecycle operation; closing releases the lock and the fd. */
+    public record Lock(FileLock lock) implements AutoCloseable {
+        @Override public void close() {
+            try {
+                lock.channel().close();
+            } catch (IOException ignored) {
+                // closing a lock file cannot lose data
+            }
         }
     }
 

@@ -1,0 +1,30 @@
+package io.jrunc.container;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jrunc.JruncException;
+import org.junit.jupiter.api.Test;
+
+class SignalsTest {
+    @Test
+    void numbersNamesAndSigNames() {
+        assertEquals(9, Signals.parse("9"));
+        assertEquals(9, Signals.parse("KILL"));
+        assertEquals(9, Signals.parse("SIGKILL"));
+        assertEquals(15, Signals.parse("term"));
+        assertEquals(10, Signals.parse("SIGUSR1"));
+        assertEquals(28, Signals.parse("WINCH"));
+        assertEquals(34, Signals.parse("SIGRTMIN"));
+        assertEquals(36, Signals.parse("RTMIN+2"));
+        assertEquals(63, Signals.parse("SIGRTMAX-1"));
+        assertEquals(15, Signals.parse(null));
+    }
+
+    @Test
+    void rejectsNonsense() {
+        assertThrows(JruncException.class, () -> Signals.parse("SIGFOO"));
+        assertThrows(JruncException.class, () -> Signals.parse("0"));
+        assertThrows(JruncException.class, () -> Signals.parse("65"));
+        assertThrows(JruncException.class, () -> Signals.parse("RTMIN+40"));
+    }
+}
