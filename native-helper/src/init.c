@@ -1,0 +1,231 @@
+/*
+ * The container init (docs/plan-format.md, "Init steps"): runs in the clone'd child, single-threaded,
+ * from the release by the helper until execve of the container process. Every failure is reported as
+ * `error <text>` on the sync socket (or stderr once the socket is closed) and ends the init with exit 1.
+ */
+#define _GNU_SOURCE
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "hooks.h"
+#include "process.h"
+#include "rootfs.h"
+#include "util.h"
+
+/* The `go` packet: "go\n" + the state JSON the container-namespace hooks get on stdin. */
+struct go_msg {
+    char *state;
+    size_t len;
+};
+
+static void wait_for_release(int fd) {
+    char b;
+    ssize_t n;
+    do {
+        n = read(fd, &b, 1);
+    } while (n < 0 && errno == EINTR);
+    /* EOF: the helper failed (and reported it) before releasing us. */
+    if (n != 1) _exit(1);
+    close(fd);
+}
+
+/* In a new user namespace the init starts as the overflow uid: become root of the namespace. */
+static void become_ns_root(const struct plan *p) {
+    if (!(p->clone_flags & CLONE_NEWUSER)) return;
+    if (setresgid(0, 0, 0) < 0) die_errno(errno, "setresgid 0 in the user namespace");
+    if (setresuid(0, 0, 0) < 0) die_errno(errno, "setresuid 0 in the user namespace");
+}
+
+/* A joined or new user namespace may deny setgroups(2); read it while /proc is the host's. */
+static bool setgroups_denied(void) {
+    char buf[16] = "";
+    int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    return n >= 4 && strncmp(buf, "deny", 4) == 0;
+}
+
+static struct go_msg wait_for_go(void) {
+    char *buf = malloc(PLAN_MAX_SIZE + 1);
+    if (!buf) die("out of memory");
+    ssize_t n;
+    do {
+        n = recv(g_sync_fd, buf, PLAN_MAX_SIZE, MSG_TRUNC);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) _exit(1); /* Java gave up on us */
+    if (n < 0) die_errno(errno, "receive go");
+    if ((size_t)n > PLAN_MAX_SIZE) die("go message of %zd bytes is too large", n);
+    buf[n] = '\0';
+    if (strncmp(buf, "go", 2) != 0 || (n > 2 && buf[2] != '\n')) die("expected \"go\", got \"%.40s\"", buf);
+    struct go_msg g = {.state = n > 2 ? buf + 3 : buf + 2, .len = n > 2 ? (size_t)n - 3 : 0};
+    return g;
+}
+
+static bool has_mount_ns(const struct plan *p) {
+    if (p->clone_flags & CLONE_NEWNS) return true;
+    for (size_t i = 0; i < p->n_ns_join; i++) {
+        if (p->ns_join[i].type == CLONE_NEWNS) return true;
+    }
+    return false;
+}
+
+/* Step 7 (sysctl): the key is resolved beneath /proc/sys and never through a symlink. */
+static void write_sysctl(const struct sysctl_rec *s) {
+    int dir = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) die_errno(errno, "open /proc/sys");
+    struct open_how how = {.flags = O_WRONLY | O_CLOEXEC,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, dir, s->key, &how, sizeof(how));
+    if (fd < 0) die_errno(errno, "write sysctl key \"%s\"", s->key);
+    int r = write_all(fd, s->value, strlen(s->value));
+    if (r < 0) die_errno(-r, "write sysctl key \"%s\"", s->key);
+    close(fd);
+    close(dir);
+}
+
+static void system_settings(const struct plan *p) {
+    for (size_t i = 0; i < p->n_sysctls; i++) write_sysctl(&p->sysctls[i]);
+    if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
+        die_errno(errno, "sethostname \"%s\"", p->hostname);
+    if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
+        die_errno(errno, "setdomainname \"%s\"", p->domainname);
+    if (p->has_personality && personality(p->personality) < 0) die_errno(errno, "personality %#x", p->personality);
+}
+
+/* Steps 2-6: the container's mount namespace up to the root change, and the terminal. */
+static void enter_rootfs(struct init_ctx *c, const struct go_msg *go) {
+    const struct plan *p = c->plan;
+    if (!has_mount_ns(p)) die("a rootfs needs a mount namespace (none is created or joined)");
+    /* Paths and device modes are exactly as planned, whatever umask Java had. */
+    umask(0);
+    rootfs_prepare(p);
+    rootfs_populate(p);
+    /* createContainer hooks run in the container's namespaces with the host's filesystem view, in the rootfs (runc). */
+    if (chdir(p->rootfs) < 0) die_errno(errno, "chdir to rootfs \"%s\"", p->rootfs);
+    run_hooks(p, HOOK_CREATE_CONTAINER, go->state, go->len);
+    rootfs_change_root(p);
+    /* Before masks and the read-only root: /dev/console must still be creatable (runc's order). */
+    if (p->terminal) {
+        console_setup(c->console_fd, p, true);
+        c->console_fd = -1;
+    }
+}
+
+/* Steps 8-9, after the sysctls: a read-only /proc/sys would refuse them (runc's order). */
+static void finish_rootfs(const struct plan *p) {
+    rootfs_mask_and_readonly(p);
+    if (p->root_readonly) rootfs_root_readonly();
+}
+
+/* Step 10; runc retries a chdir that fails with EACCES after the uid change, when the user may enter. */
+static bool change_cwd(const struct plan *p, bool last_try) {
+    if (!p->cwd) return true;
+    if (chdir(p->cwd) == 0) return true;
+    if (errno == EACCES && !last_try) return false;
+    die_errno(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
+}
+
+/* Step 16: `ready`, then block until `jrunc start` opens the fifo for reading. */
+static void signal_ready_and_wait_for_start(struct init_ctx *c) {
+    int r = sync_send("ready", 5);
+    if (r < 0) die_errno(-r, "send ready");
+    close(g_sync_fd);
+    g_sync_fd = -1;
+    if (c->fifo_fd < 0) return;
+    char path[FD_PATH_LEN];
+    int fd;
+    do {
+        fd = open(fd_path(path, c->fifo_fd), O_WRONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) die_errno(errno, "open exec fifo");
+    r = write_all(fd, "0", 1);
+    if (r < 0) die_errno(-r, "write exec fifo");
+    close(fd);
+    close(c->fifo_fd);
+    c->fifo_fd = -1;
+}
+
+/* The kernel's struct sigaction: only the handler (first member everywhere) is read or set. */
+struct k_sigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+};
+
+/*
+ * The container starts with every signal at its default: an ignored disposition survives execve, and
+ * whoever started us may have left some (glibc's posix_spawn ignores its internal signals 32 and 33,
+ * which glibc's own sigaction refuses to touch, hence the raw syscall).
+ */
+static void reset_ignored_signals(void) {
+    for (int sig = 1; sig <= 64; sig++) {
+        struct k_sigaction old, dfl = {.handler = SIG_DFL};
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof(uint64_t)) == 0 && old.handler == SIG_IGN)
+            syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(uint64_t));
+    }
+}
+
+void init_main(struct init_ctx *c) {
+    const struct plan *p = c->plan;
+    wait_for_release(c->release_fd);
+    /* The init holds host fds (fifo, console socket) until execve: nobody may ptrace it or read its memory. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die_errno(errno, "prctl(PR_SET_DUMPABLE)");
+    become_ns_root(p);
+    bool deny_setgroups = setgroups_denied();
+    struct go_msg go = wait_for_go();
+    /* Now that Java has put us in the container's cgroup, it becomes the root of the new cgroup namespace (runc). */
+    if ((p->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) die_errno(errno, "unshare the cgroup namespace");
+
+    if (setsid() < 0) die_errno(errno, "setsid"); /* step 1 */
+    if (p->rootfs) enter_rootfs(c, &go);          /* steps 2-6 */
+    /* Without a rootfs (the filesystem is not ours to change) the pty is made, but /dev/console left alone. */
+    if (c->console_fd >= 0) console_setup(c->console_fd, p, false);
+    system_settings(p);                   /* step 7 */
+    if (p->rootfs) finish_rootfs(p);     /* steps 8-9 */
+    bool cwd_done = change_cwd(p, false); /* step 10 */
+
+    /* Steps 11-12. Without NO_NEW_PRIVS, seccomp needs CAP_SYS_ADMIN: install it while we still have it (runc). */
+    if (!p->no_new_privs) install_seccomp(p);
+    drop_bounding_set(p, c->cap_last);
+    set_credentials(p, deny_setgroups);
+    if (!cwd_done) change_cwd(p, true);
+    apply_caps(p, c->cap_last);
+    umask(p->has_umask ? (mode_t)p->umask : (mode_t)c->orig_umask);
+
+    /* Steps 13-15: look the executable up and close stray fds before seccomp, so that the filter sees as
+     * few syscalls of ours as possible. */
+    char exe[PATH_MAX];
+    lookup_executable(p, exe, sizeof(exe));
+    int keep[] = {g_sync_fd, c->fifo_fd};
+    close_fds_from(3 + (int)p->preserve_fds, keep, 2);
+    if (p->no_new_privs) {
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+        install_seccomp(p);
+    }
+
+    signal_ready_and_wait_for_start(c);
+    run_hooks(p, HOOK_START_CONTAINER, go.state, go.len);
+    reset_ignored_signals();
+    execve(exe, p->args.v, p->env.v);
+    die_errno(errno, "exec \"%s\"", exe);
+}

@@ -1,0 +1,26 @@
+/* `jrunc-init init <fd>`: the helper (before clone) and the container init (after), docs/plan-format.md. */
+#ifndef JRUNC_INIT_H
+#define JRUNC_INIT_H
+
+#include "plan.h"
+
+/* What the helper hands to the init it clones (the init inherits these fds). */
+struct init_ctx {
+    struct plan *plan;
+    int release_fd;  /* read end of the pipe the helper writes one byte to once the id maps are written */
+    int fifo_fd;     /* O_PATH fd of the exec fifo, or -1 */
+    int console_fd;  /* connected console socket, or -1 */
+    int cap_last;    /* /proc/sys/kernel/cap_last_cap, read while /proc is the host's */
+    int orig_umask;  /* the umask inherited from Java, restored when the plan has no UMASK */
+};
+
+/* The helper: reads the plan from sock, joins namespaces, clones the init. Returns the exit code. */
+int helper_main(int sock);
+
+/* The container init, in the clone'd child. Never returns. */
+__attribute__((noreturn)) void init_main(struct init_ctx *c);
+
+/* `jrunc-init wait <pid> -- <cleanup argv...>` (wait.c). */
+int wait_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,496 @@
+/*
+ * libjrunc: the JNI side of io.jrunc.sys.Native. Each function is one syscall or a short fixed sequence
+ * of them; every failure throws io.jrunc.sys.LinuxException(call, errno, strerror). No decisions here.
+ */
+#define _GNU_SOURCE
+#include <jni.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---- exceptions ---- */
+
+static void throw_errno(JNIEnv *env, const char *call, int e) {
+    if ((*env)->ExceptionCheck(env)) return;
+    jclass cls = (*env)->FindClass(env, "io/jrunc/sys/LinuxException");
+    if (!cls) return;
+    jmethodID ctor = (*env)->GetMethodID(env, cls, "<init>", "(Ljava/lang/String;ILjava/lang/String;)V");
+    if (!ctor) return;
+    char text[256];
+    const char *s = strerror_r(e, text, sizeof(text));
+    jstring jcall = (*env)->NewStringUTF(env, call);
+    jstring jtext = (*env)->NewStringUTF(env, s);
+    if (!jcall || !jtext) return;
+    jobject ex = (*env)->NewObject(env, cls, ctor, jcall, (jint)e, jtext);
+    if (ex) (*env)->Throw(env, (jthrowable)ex);
+}
+
+/* The call name with the path it was about, so that a message names the file: "open /run/x: ...". */
+static void throw_errno_path(JNIEnv *env, const char *call, const char *path, int e) {
+    char buf[512];
+    snprintf(buf, sizeof(buf), "%s %s", call, path);
+    throw_errno(env, buf, e);
+}
+
+static void throw_class(JNIEnv *env, const char *cls_name, const char *msg) {
+    if ((*env)->ExceptionCheck(env)) return;
+    jclass cls = (*env)->FindClass(env, cls_name);
+    if (cls) (*env)->ThrowNew(env, cls, msg);
+}
+
+static void throw_oom(JNIEnv *env) { throw_class(env, "java/lang/OutOfMemoryError", "libjrunc"); }
+
+/* ---- Java values to C ---- */
+
+/* A Java string as a malloc'd modified-UTF-8 C string (identical to UTF-8 for everything but NUL). */
+static char *cstr(JNIEnv *env, jstring s) {
+    if (!s) {
+        throw_class(env, "java/lang/NullPointerException", "string argument");
+        return NULL;
+    }
+    const char *u = (*env)->GetStringUTFChars(env, s, NULL);
+    if (!u) return NULL;
+    char *c = strdup(u);
+    (*env)->ReleaseStringUTFChars(env, s, u);
+    if (!c) throw_oom(env);
+    return c;
+}
+
+static void free_strv(char **v) {
+    if (!v) return;
+    for (char **p = v; *p; p++) free(*p);
+    free(v);
+}
+
+/* A String[] as a NULL-terminated vector of malloc'd strings. */
+static char **cstrv(JNIEnv *env, jobjectArray a) {
+    jsize n = a ? (*env)->GetArrayLength(env, a) : 0;
+    char **v = calloc((size_t)n + 1, sizeof(char *));
+    if (!v) {
+        throw_oom(env);
+        return NULL;
+    }
+    for (jsize i = 0; i < n; i++) {
+        jstring s = (jstring)(*env)->GetObjectArrayElement(env, a, i);
+        v[i] = cstr(env, s);
+        if (s) (*env)->DeleteLocalRef(env, s);
+        if (!v[i]) {
+            free_strv(v);
+            return NULL;
+        }
+    }
+    return v;
+}
+
+/* int[] into a malloc'd array (*n elements); NULL with *n == 0 for null or empty. */
+static int *cints(JNIEnv *env, jintArray a, jsize *n) {
+    *n = a ? (*env)->GetArrayLength(env, a) : 0;
+    if (*n == 0) return NULL;
+    int *v = malloc(sizeof(int) * (size_t)*n);
+    if (!v) {
+        throw_oom(env);
+        return NULL;
+    }
+    (*env)->GetIntArrayRegion(env, a, 0, *n, (jint *)v);
+    return v;
+}
+
+static bool bad_range(JNIEnv *env, jbyteArray buf, jint off, jint len) {
+    jsize size = buf ? (*env)->GetArrayLength(env, buf) : 0;
+    if (!buf || off < 0 || len < 0 || off > size - len) {
+        throw_class(env, "java/lang/ArrayIndexOutOfBoundsException", "buffer range");
+        return true;
+    }
+    return false;
+}
+
+/* ---- spawn ---- */
+
+static int spawn_attrs(posix_spawnattr_t *attr) {
+    sigset_t all, none;
+    /* Every bit, not sigfillset: that leaves out glibc's internal signals (32, 33), which the spawned
+     * child would then get as SIG_IGN and pass on through execve to the container. */
+    memset(&all, 0xff, sizeof(all));
+    sigemptyset(&none);
+    int r = posix_spawnattr_init(attr);
+    if (!r) r = posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    /* setsid is deliberately not done: the helper stays in the caller's session and process group. */
+    if (!r) r = posix_spawnattr_setsigmask(attr, &none);
+    if (!r) r = posix_spawnattr_setsigdefault(attr, &all);
+    return r;
+}
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_spawn(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
+                                                      jobjectArray jenvp, jintArray jkeep) {
+    (void)cls;
+    jint pid = -1;
+    jsize nkeep = 0;
+    char *path = cstr(env, jpath);
+    char **argv = path ? cstrv(env, jargv) : NULL;
+    char **envp = argv && jenvp ? cstrv(env, jenvp) : NULL;
+    int *keep = argv && (!jenvp || envp) ? cints(env, jkeep, &nkeep) : NULL;
+    if ((*env)->ExceptionCheck(env)) goto out;
+
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    if (posix_spawn_file_actions_init(&fa) != 0 || spawn_attrs(&attr) != 0) {
+        throw_oom(env);
+        goto out;
+    }
+    int r = 0;
+    /* dup2(fd, fd) in a file action clears FD_CLOEXEC in the child only (glibc >= 2.29). */
+    for (jsize i = 0; !r && i < nkeep; i++) r = posix_spawn_file_actions_adddup2(&fa, keep[i], keep[i]);
+    pid_t child;
+    if (!r) r = posix_spawn(&child, path, &fa, &attr, argv, envp ? envp : environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (r) throw_errno_path(env, "posix_spawn", path, r);
+    else pid = child;
+out:
+    free(path);
+    free_strv(argv);
+    free_strv(envp);
+    free(keep);
+    return pid;
+}
+
+/* ---- sockets ---- */
+
+/*
+ * A plan may be up to 1 MiB, but a SOCK_SEQPACKET packet must fit the sender's buffer (net.core.wmem_default,
+ * often 208 KiB). Ask for more: SO_SNDBUFFORCE works for root beyond net.core.wmem_max, SO_SNDBUF up to it.
+ * Best effort: a failure only limits the packet size, and send() then reports EMSGSIZE.
+ */
+static void grow_send_buffer(int fd) {
+    int size = 2 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
+JNIEXPORT jintArray JNICALL Java_io_jrunc_sys_Native_socketpair(JNIEnv *env, jclass cls) {
+    (void)cls;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        throw_errno(env, "socketpair", errno);
+        return NULL;
+    }
+    grow_send_buffer(sv[0]);
+    grow_send_buffer(sv[1]);
+    jintArray a = (*env)->NewIntArray(env, 2);
+    if (!a) {
+        close(sv[0]);
+        close(sv[1]);
+        return NULL;
+    }
+    (*env)->SetIntArrayRegion(env, a, 0, 2, (jint *)sv);
+    return a;
+}
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_send(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off,
+                                                     jint len) {
+    (void)cls;
+    if (bad_range(env, buf, off, len)) return -1;
+    char *data = malloc(len ? (size_t)len : 1);
+    if (!data) {
+        throw_oom(env);
+        return -1;
+    }
+    (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *)data);
+    ssize_t n;
+    do {
+        n = send(fd, data, (size_t)len, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    int e = errno;
+    free(data);
+    if (n < 0) throw_errno(env, "send", e);
+    return (jint)n;
+}
+
+static long long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* poll for input until the deadline: 1 ready, 0 timed out, -1 error (errno set). */
+static int wait_readable(int fd, jint timeout_ms) {
+    long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    for (;;) {
+        int left = deadline < 0 ? -1 : (int)(deadline - now_ms() > 0 ? deadline - now_ms() : 0);
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, left);
+        if (r > 0) return 1;
+        if (r == 0) return 0;
+        if (errno != EINTR) return -1;
+    }
+}
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_recv(JNIEnv *env, jclass cls, jint fd, jbyteArray buf,
+                                                     jint timeout_ms) {
+    (void)cls;
+    jsize size = buf ? (*env)->GetArrayLength(env, buf) : 0;
+    if (bad_range(env, buf, 0, size)) return -1;
+    int w = wait_readable(fd, timeout_ms);
+    if (w < 0) {
+        throw_errno(env, "poll", errno);
+        return -1;
+    }
+    if (w == 0) return -1;
+    char *data = malloc(size ? (size_t)size : 1);
+    if (!data) {
+        throw_oom(env);
+        return -1;
+    }
+    ssize_t n;
+    do {
+        n = recv(fd, data, (size_t)size, MSG_TRUNC);
+    } while (n < 0 && errno == EINTR);
+    int e = errno;
+    if (n > (ssize_t)size) e = EMSGSIZE; /* the packet did not fit: never hand back half a message */
+    if (n >= 0 && n <= (ssize_t)size) (*env)->SetByteArrayRegion(env, buf, 0, (jsize)n, (jbyte *)data);
+    free(data);
+    if (n < 0 || n > (ssize_t)size) {
+        throw_errno(env, "recv", e);
+        return -1;
+    }
+    return (jint)n;
+}
+
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_close(JNIEnv *env, jclass cls, jint fd) {
+    (void)cls;
+    /* Linux closes the fd even when close reports EINTR: never retry. */
+    if (close(fd) < 0 && errno != EINTR) throw_errno(env, "close", errno);
+}
+
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_sendFd(JNIEnv *env, jclass cls, jstring jpath, jbyteArray jdata,
+                                                       jint sendfd) {
+    (void)cls;
+    jsize dlen = jdata ? (*env)->GetArrayLength(env, jdata) : 0;
+    char *path = cstr(env, jpath);
+    if (!path) return;
+    char *data = malloc(dlen ? (size_t)dlen : 1);
+    if (!data) {
+        free(path);
+        throw_oom(env);
+        return;
+    }
+    if (dlen) (*env)->GetByteArrayRegion(env, jdata, 0, dlen, (jbyte *)data);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int fd = -1;
+    const char *call = "connect";
+    int e = 0;
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        e = ENAMETOOLONG;
+        goto out;
+    }
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        e = errno;
+        call = fd < 0 ? "socket" : "connect";
+        goto out;
+    }
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    /* At least one data byte: a message of only ancillary data is not delivered on a stream socket. */
+    struct iovec iov = {.iov_base = dlen ? data : (char *)"\0", .iov_len = dlen ? (size_t)dlen : 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &sendfd, sizeof(int));
+    ssize_t n;
+    do {
+        n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        e = errno;
+        call = "sendmsg";
+    }
+out:
+    if (fd >= 0) close(fd);
+    if (e) throw_errno_path(env, call, path, e);
+    free(path);
+    free(data);
+}
+
+/* ---- processes ---- */
+
+JNIEXPORT jintArray JNICALL Java_io_jrunc_sys_Native_waitpid(JNIEnv *env, jclass cls, jint pid, jint flags) {
+    (void)cls;
+    int status = 0;
+    pid_t r;
+    do {
+        r = waitpid(pid, &status, flags);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        throw_errno(env, "waitpid", errno);
+        return NULL;
+    }
+    jintArray a = (*env)->NewIntArray(env, 2);
+    if (!a) return NULL;
+    jint v[2] = {r, status};
+    (*env)->SetIntArrayRegion(env, a, 0, 2, v);
+    return a;
+}
+
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_kill(JNIEnv *env, jclass cls, jint pid, jint sig) {
+    (void)cls;
+    if (kill(pid, sig) < 0) throw_errno(env, "kill", errno);
+}
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_pidfdOpen(JNIEnv *env, jclass cls, jint pid) {
+    (void)cls;
+    long fd = syscall(SYS_pidfd_open, pid, 0); /* a pidfd is always close-on-exec */
+    if (fd < 0) throw_errno(env, "pidfd_open", errno);
+    return (jint)fd;
+}
+
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_pidfdSendSignal(JNIEnv *env, jclass cls, jint pidfd, jint sig) {
+    (void)cls;
+    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) throw_errno(env, "pidfd_send_signal", errno);
+}
+
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_setChildSubreaper(JNIEnv *env, jclass cls) {
+    (void)cls;
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) throw_errno(env, "prctl(PR_SET_CHILD_SUBREAPER)", errno);
+}
+
+/*
+ * Prepares this thread for execve and undoes it if execve fails (the JVM must survive a failed exec).
+ * Caught signals are reset by the kernel anyway; only ignored ones survive execve and need resetting.
+ * Changing other dispositions here would break the JVM (it relies on its SIGSEGV handler).
+ */
+struct exec_undo {
+    sigset_t mask;
+    sigset_t was_ignored;
+    int *cloexec_fds;
+    jsize n;
+};
+
+static void exec_prepare(struct exec_undo *u, const int *keep, jsize n) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigemptyset(&u->was_ignored);
+    for (int s = 1; s < NSIG; s++) {
+        struct sigaction sa;
+        if (s == SIGKILL || s == SIGSTOP || sigaction(s, NULL, &sa) < 0) continue;
+        if (sa.sa_handler == SIG_IGN) {
+            sigaddset(&u->was_ignored, s);
+            signal(s, SIG_DFL);
+        }
+    }
+    u->n = 0;
+    for (jsize i = 0; i < n; i++) {
+        int fl = fcntl(keep[i], F_GETFD);
+        if (fl >= 0 && (fl & FD_CLOEXEC) && fcntl(keep[i], F_SETFD, fl & ~FD_CLOEXEC) == 0)
+            u->cloexec_fds[u->n++] = keep[i];
+    }
+    pthread_sigmask(SIG_SETMASK, &none, &u->mask);
+}
+
+static void exec_undo(const struct exec_undo *u) {
+    pthread_sigmask(SIG_SETMASK, &u->mask, NULL);
+    for (jsize i = 0; i < u->n; i++) fcntl(u->cloexec_fds[i], F_SETFD, FD_CLOEXEC);
+    for (int s = 1; s < NSIG; s++) {
+        if (sigismember(&u->was_ignored, s) == 1) signal(s, SIG_IGN);
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_execve(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
+                                                       jobjectArray jenvp, jintArray jkeep) {
+    (void)cls;
+    jsize nkeep = 0;
+    char *path = cstr(env, jpath);
+    char **argv = path ? cstrv(env, jargv) : NULL;
+    char **envp = argv && jenvp ? cstrv(env, jenvp) : NULL;
+    int *keep = argv && (!jenvp || envp) ? cints(env, jkeep, &nkeep) : NULL;
+    int *undo_fds = nkeep ? malloc(sizeof(int) * (size_t)nkeep) : NULL;
+    if (nkeep && !undo_fds) throw_oom(env);
+    if (!(*env)->ExceptionCheck(env)) {
+        struct exec_undo u = {.cloexec_fds = undo_fds};
+        exec_prepare(&u, keep, nkeep);
+        execve(path, argv, envp ? envp : environ);
+        int e = errno;
+        exec_undo(&u);
+        throw_errno_path(env, "execve", path, e);
+    }
+    free(path);
+    free_strv(argv);
+    free_strv(envp);
+    free(keep);
+    free(undo_fds);
+}
+
+/* ---- files ---- */
+
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_mkfifo(JNIEnv *env, jclass cls, jstring jpath, jint mode) {
+    (void)cls;
+    char *path = cstr(env, jpath);
+    if (!path) return;
+    if (mkfifo(path, (mode_t)mode) < 0) throw_errno_path(env, "mkfifo", path, errno);
+    free(path);
+}
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_open(JNIEnv *env, jclass cls, jstring jpath, jint flags, jint mode) {
+    (void)cls;
+    char *path = cstr(env, jpath);
+    if (!path) return -1;
+    int fd;
+    do {
+        fd = open(path, flags | O_CLOEXEC, (mode_t)mode);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) throw_errno_path(env, "open", path, errno);
+    free(path);
+    return fd;
+}
+
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_umount2(JNIEnv *env, jclass cls, jstring jtarget, jint flags) {
+    (void)cls;
+    char *target = cstr(env, jtarget);
+    if (!target) return;
+    if (umount2(target, flags) < 0) throw_errno_path(env, "umount2", target, errno);
+    free(target);
+}
+
+/* ---- identity ---- */
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_geteuid(JNIEnv *env, jclass cls) {
+    (void)env;
+    (void)cls;
+    return (jint)geteuid();
+}
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_getpid(JNIEnv *env, jclass cls) {
+    (void)env;
+    (void)cls;
+    return (jint)getpid();
+}
+
+JNIEXPORT jstring JNICALL Java_io_jrunc_sys_Native_strerror(JNIEnv *env, jclass cls, jint e) {
+    (void)cls;
+    char text[256];
+    return (*env)->NewStringUTF(env, strerror_r(e, text, sizeof(text)));
+}

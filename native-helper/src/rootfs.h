@@ -1,0 +1,35 @@
+/* Root filesystem steps of the container init (docs/plan-format.md, init steps 2, 3, 5, 8, 9). */
+#ifndef JRUNC_ROOTFS_H
+#define JRUNC_ROOTFS_H
+
+#include "plan.h"
+
+enum create_kind { CREATE_NONE, CREATE_DIR, CREATE_FILE };
+
+/*
+ * Opens path (absolute, relative to the directory fd root, which acts as "/") with O_PATH|O_CLOEXEC,
+ * resolving every component with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS) so that no symlink can
+ * lead out of root. Missing components are created as directories (0755), the last one as kind says.
+ * Returns the fd or -errno.
+ */
+int open_in_root(int root, const char *path, enum create_kind kind);
+
+/* Step 2: root propagation, parent of the rootfs made private if shared, rootfs bind-mounted onto itself. */
+void rootfs_prepare(const struct plan *p);
+
+/* Step 3: MOUNT, DEVICE and SYMLINK records, in that order. Returns nothing: failures die(). */
+void rootfs_populate(const struct plan *p);
+
+/* Step 5: pivot_root (or MS_MOVE + chroot with NO_PIVOT), then chdir("/"). */
+void rootfs_change_root(const struct plan *p);
+
+/* Step 8: READONLY_PATH then MASK records (after the root change), in runc's order. */
+void rootfs_mask_and_readonly(const struct plan *p);
+
+/* Step 9: ROOT_READONLY. */
+void rootfs_root_readonly(void);
+
+/* Bind-mounts the host (or, after the root change, container) path src onto the file dst in "/". */
+void bind_onto_file(const char *src, const char *dst);
+
+#endif

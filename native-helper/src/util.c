@@ -1,0 +1,92 @@
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int g_sync_fd = -1;
+
+const char *errstr(int e) {
+    static char buf[128];
+    /* strerror_r (GNU) may return a static string instead of filling buf: copy either way. */
+    char tmp[128];
+    const char *s = strerror_r(e, tmp, sizeof(tmp));
+    snprintf(buf, sizeof(buf), "%s", s);
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+    return buf;
+}
+
+int sync_send(const char *data, size_t len) {
+    if (g_sync_fd < 0) return -EBADF;
+    ssize_t n;
+    do {
+        n = send(g_sync_fd, data, len, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return -errno;
+    return (size_t)n == len ? 0 : -EMSGSIZE;
+}
+
+static void vdie(int e, const char *fmt, va_list ap) __attribute__((noreturn, format(printf, 2, 0)));
+
+static void vdie(int e, const char *fmt, va_list ap) {
+    char msg[4096];
+    int n = snprintf(msg, sizeof(msg), "error ");
+    n += vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+    if (n >= (int)sizeof(msg)) n = (int)sizeof(msg) - 1;
+    if (e) {
+        int m = snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", errstr(e));
+        n = n + m >= (int)sizeof(msg) ? (int)sizeof(msg) - 1 : n + m;
+    }
+    if (sync_send(msg, (size_t)n) < 0) {
+        /* No one to tell over the socket (it is closed after `ready`): stderr is all that is left. */
+        msg[n] = '\n';
+        (void)write_all(STDERR_FILENO, "jrunc-init: ", 12);
+        (void)write_all(STDERR_FILENO, msg + 6, (size_t)n - 6 + 1);
+    }
+    /* _exit: the init is a clone of the helper and must not run the helper's exit handlers or flush its stdio. */
+    _exit(1);
+}
+
+void die(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vdie(0, fmt, ap);
+}
+
+void die_errno(int e, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vdie(e, fmt, ap);
+}
+
+int write_all(int fd, const void *buf, size_t len) {
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int write_file(const char *path, const char *data, size_t len) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    int r = write_all(fd, data, len);
+    if (close(fd) < 0 && r == 0 && errno != EINTR) r = -errno;
+    return r;
+}
+
+const char *fd_path(char *buf, int fd) {
+    snprintf(buf, FD_PATH_LEN, "/proc/self/fd/%d", fd);
+    return buf;
+}

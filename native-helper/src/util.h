@@ -1,0 +1,39 @@
+/* Small helpers shared by the jrunc-init modes: error reporting over the sync socket and file I/O. */
+#ifndef JRUNC_UTIL_H
+#define JRUNC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * The sync socket to Java, or -1 once it is closed. While it is open, die() reports `error <text>` on it;
+ * afterwards the text goes to stderr.
+ */
+extern int g_sync_fd;
+
+/* strerror(e) with a lower-case first letter, as Go (and so runc) spells errors: "no such file or directory". */
+const char *errstr(int e);
+
+/* Reports the failure (see g_sync_fd) and exits 1. */
+__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+
+/* die() with ": <errstr(e)>" appended. */
+__attribute__((noreturn, format(printf, 2, 3))) void die_errno(int e, const char *fmt, ...);
+
+/* Sends one packet on g_sync_fd; returns 0 or -errno. */
+int sync_send(const char *data, size_t len);
+
+/* Writes all of buf, retrying on EINTR and short writes. Returns 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* open(path, O_WRONLY|O_CLOEXEC) + write_all + close; 0 or -errno (the first failure). */
+int write_file(const char *path, const char *data, size_t len);
+
+/* "/proc/self/fd/<fd>" into buf (at least 32 bytes). */
+const char *fd_path(char *buf, int fd);
+
+#define FD_PATH_LEN 32
+
+#endif
