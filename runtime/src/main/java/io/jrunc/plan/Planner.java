@@ -197,11 +197,18 @@ public final class Planner {
 
         if (p.capabilities() != null) {
             Spec.Capabilities c = p.capabilities();
+            long permitted = capMask(c.permitted(), "permitted", warnings);
+            long inheritable = capMask(c.inheritable(), "inheritable", warnings);
+            long ambient = capMask(c.ambient(), "ambient", warnings);
+            // The kernel only lets a capability be ambient if it is permitted and inheritable. runc's
+            // own default spec asks for ambient caps without inheritable ones and runc silently skips
+            // them, so the same config must work here, silently too.
+            long amb = ambient & permitted & inheritable;
             w.group(Tag.CAPS, g -> g.u64(Tag.C_BOUNDING, capMask(c.bounding(), "bounding", warnings))
                     .u64(Tag.C_EFFECTIVE, capMask(c.effective(), "effective", warnings))
-                    .u64(Tag.C_PERMITTED, capMask(c.permitted(), "permitted", warnings))
-                    .u64(Tag.C_INHERITABLE, capMask(c.inheritable(), "inheritable", warnings))
-                    .u64(Tag.C_AMBIENT, capMask(c.ambient(), "ambient", warnings)));
+                    .u64(Tag.C_PERMITTED, permitted)
+                    .u64(Tag.C_INHERITABLE, inheritable)
+                    .u64(Tag.C_AMBIENT, amb));
         }
         if (p.noNewPrivileges()) w.flag(Tag.NO_NEW_PRIVS);
 
