@@ -1,6 +1,8 @@
 package io.jrunc.cli;
 
 import io.jrunc.JruncException;
+import io.jrunc.bundle.ConfigReader;
+import io.jrunc.bundle.Spec;
 import io.jrunc.cgroup.Cgroup;
 import io.jrunc.container.Lifecycle;
 import io.jrunc.container.Signals;
@@ -52,7 +54,8 @@ final class Commands {
             case "ps" -> ps(argv);
             case "spec" -> spec(argv);
             case "features" -> features(argv);
-            case "exec", "update", "events", "checkpoint", "restore" ->
+            case "exec" -> exec(argv);
+            case "update", "events", "checkpoint", "restore" ->
                     throw new JruncException("command \"" + cmd + "\" is not implemented in jrunc yet");
             default -> throw new JruncException("No help topic for '" + cmd + "'");
         };
@@ -119,6 +122,81 @@ final class Commands {
         System.err.flush();
         Linux.get().execve(Home.initBinary().toString(), w.toArray(String[]::new), envp(), new int[0]);
         throw new JruncException("execve of the waiter returned");
+    }
+
+    private int exec(List<String> argv) {
+        Args a = new Args("exec", "console-socket=", "pidfd-socket=", "cwd=", "env,e*", "tty,t", "user,u=",
+                "additional-gids,g*", "process,p=", "detach,d", "pid-file=", "process-label=", "apparmor=",
+                "no-new-privs", "cap,c*", "preserve-fds=", "cgroup*", "ignore-paused").parse(argv);
+        if (help(a, "jrunc exec [flags] <container-id> <command> [args...]\n")) return 0;
+        String id = a.id();
+        if (!a.all("cgroup").isEmpty()) throw new JruncException("exec --cgroup is not implemented in jrunc yet");
+        Spec.Process p;
+        if (a.value("process") != null) {
+            try {
+                p = ConfigReader.parseProcess(Files.readAllBytes(Path.of(a.value("process"))));
+            } catch (IOException e) {
+                throw new JruncException("cannot read process spec " + a.value("process") + ": " + e.getMessage(), e);
+            }
+        } else {
+            if (a.positional.size() < 2) throw new JruncException("exec args cannot be empty");
+            Spec.Process base = life.savedSpec(id).process();
+            p = execProcess(base, a);
+        }
+        boolean detach = a.bool("detach");
+        if (p.terminal() && a.value("console-socket") == null)
+            throw new JruncException("exec with a terminal needs --console-socket in this jrunc version");
+        int pid = life.exec(new Lifecycle.ExecOptions(id, p, a.value("pid-file"), a.value("console-socket"),
+                a.value("pidfd-socket"), a.intValue("preserve-fds", 0), a.bool("ignore-paused")));
+        if (detach) return 0;
+        System.out.flush();
+        System.err.flush();
+        Linux.get().execve(Home.initBinary().toString(), new String[]{"jrunc-init", "wait", Integer.toString(pid), "--"},
+                envp(), new int[0]);
+        throw new JruncException("execve of the waiter returned");
+    }
+
+    /** runc's exec without --process: the container's process with the command line's overrides. */
+    private static Spec.Process execProcess(Spec.Process b, Args a) {
+        List<String> args = a.positional.subList(1, a.positional.size());
+        List<String> env = new ArrayList<>(b.env() == null ? List.of() : b.env());
+        env.addAll(a.all("env"));
+        Spec.User u = b.user() == null ? new Spec.User(0, 0, null, null, null) : b.user();
+        if (a.value("user") != null) {
+            String[] ug = a.value("user").split(":", 2);
+            try {
+                u = new Spec.User(Long.parseLong(ug[0]), ug.length > 1 ? Long.parseLong(ug[1]) : 0, u.umask(), null, null);
+            } catch (NumberFormatException e) {
+                throw new JruncException("exec --user: only numeric uid[:gid] is supported, got \"" + a.value("user") + "\"");
+            }
+        }
+        if (!a.all("additional-gids").isEmpty()) {
+            List<Long> gids = new ArrayList<>();
+            for (String g : a.all("additional-gids")) {
+                try {
+                    gids.add(Long.parseLong(g));
+                } catch (NumberFormatException e) {
+                    throw new JruncException("invalid additional-gids value " + g);
+                }
+            }
+            u = new Spec.User(u.uid(), u.gid(), u.umask(), gids, u.username());
+        }
+        Spec.Capabilities c = b.capabilities();
+        if (!a.all("cap").isEmpty()) {
+            c = new Spec.Capabilities(plus(c == null ? null : c.bounding(), a.all("cap")),
+                    plus(c == null ? null : c.effective(), a.all("cap")), c == null ? null : c.inheritable(),
+                    plus(c == null ? null : c.permitted(), a.all("cap")), c == null ? null : c.ambient());
+        }
+        return new Spec.Process(a.bool("tty"), b.consoleSize(), u, List.copyOf(args), null, env,
+                a.value("cwd", b.cwd()), c, b.rlimits(), b.noNewPrivileges() || a.bool("no-new-privs"),
+                a.value("apparmor", b.apparmorProfile()), b.oomScoreAdj(), a.value("process-label", b.selinuxLabel()),
+                b.scheduler(), b.ioPriority(), b.execCPUAffinity());
+    }
+
+    private static List<String> plus(List<String> base, List<String> more) {
+        List<String> l = new ArrayList<>(base == null ? List.of() : base);
+        for (String m : more) if (!l.contains(m)) l.add(m);
+        return l;
     }
 
     private static String[] envp() {

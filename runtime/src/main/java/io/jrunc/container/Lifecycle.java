@@ -142,6 +142,7 @@ public final class Lifecycle {
             if (!msg.equals("ready")) throw new JruncException("unexpected message from container init: " + msg);
             sys.close(sock);
             sock = -1;
+            if (o.pidfdSocket() != null) sendPidfd(sys, o.pidfdSocket(), initPid);
             if (o.pidFile() != null) writePidFile(Path.of(o.pidFile()), initPid);
             return st;
         } catch (RuntimeException | IOException | Error e) {
@@ -172,6 +173,78 @@ public final class Lifecycle {
         String s = new String(m, StandardCharsets.UTF_8);
         if (s.startsWith("error ")) throw new JruncException(s.substring(6));
         return s;
+    }
+
+    public record ExecOptions(String id, Spec.Process process, String pidFile, String consoleSocket,
+                              String pidfdSocket, int preserveFds, boolean ignorePaused) {}
+
+    /**
+     * Starts a process in a running container and returns its host pid (a child of this JVM, so the
+     * caller can hand over to the waiter). The pid file is written only on success: conmon reads a
+     * missing pid file as failure.
+     */
+    public int exec(ExecOptions o) {
+        ContainerState s = store.load(o.id());
+        String status = status(s);
+        if (status.equals("stopped")) throw new JruncException("cannot exec in a stopped container");
+        if (status.equals("paused") && !o.ignorePaused())
+            throw new JruncException("cannot exec in a paused container (use --ignore-paused to override)");
+        Spec spec = savedSpec(o.id());
+        List<String> nsTypes = new ArrayList<>();
+        if (spec.linux() != null && spec.linux().namespaces() != null)
+            for (Spec.Namespace ns : spec.linux().namespaces()) nsTypes.add(ns.type());
+        if (o.process().args() == null || o.process().args().isEmpty())
+            throw JruncException.config("/process/args", "args must not be empty");
+        List<String> warnings = new ArrayList<>();
+        byte[] plan = Planner.planExec(o.process(), nsTypes, s.pid(), new Planner.Options(null, null, null, false,
+                o.consoleSocket(), o.preserveFds(), List.of(), false), warnings);
+        warnings.forEach(warn);
+
+        Linux sys = Linux.get();
+        int sock = -1, pid = 0;
+        try {
+            int[] sp = sys.socketpair();
+            sock = sp[0];
+            int[] keep = new int[1 + o.preserveFds()];
+            keep[0] = sp[1];
+            for (int i = 0; i < o.preserveFds(); i++) keep[1 + i] = 3 + i;
+            int helper = sys.spawn(Home.initBinary().toString(), new String[]{"jrunc-init", "init", Integer.toString(sp[1])},
+                    new String[0], keep);
+            sys.close(sp[1]);
+            sys.send(sock, plan);
+            String msg = receive(sys, sock, 60_000, "reading the process' pid");
+            sys.waitpid(helper, 0);
+            if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+            pid = Integer.parseInt(msg.substring(4).trim());
+            // The init we joined must still be the one we recorded, or we joined a stranger's namespaces.
+            if (!Proc.isAlive(s.pid(), s.initStartTime())) throw new JruncException("container not running");
+            if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) Cgroup.load(s.cgroupPaths()).addProcess(pid);
+            sys.send(sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
+            msg = receive(sys, sock, -1, "waiting for the process to be ready");
+            if (!msg.equals("ready")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+            sys.close(sock);
+            sock = -1;
+            if (o.pidfdSocket() != null) sendPidfd(sys, o.pidfdSocket(), pid);
+            if (o.pidFile() != null) writePidFile(Path.of(o.pidFile()), pid);
+            return pid;
+        } catch (RuntimeException e) {
+            if (sock >= 0) sys.close(sock);
+            if (pid > 0) {
+                try { sys.kill(pid, Signals.SIGKILL); } catch (LinuxException ignored) { }
+                try { sys.waitpid(pid, 0); } catch (LinuxException ignored) { }
+            }
+            throw e;
+        }
+    }
+
+    /** --pidfd-socket: a pidfd of the init over SCM_RIGHTS, so the caller can signal it race-free. */
+    private static void sendPidfd(Linux sys, String socket, int pid) {
+        int fd = sys.pidfdOpen(pid);
+        try {
+            sys.sendFd(socket, "pidfd".getBytes(StandardCharsets.US_ASCII), fd);
+        } finally {
+            sys.close(fd);
+        }
     }
 
     static Path rootfs(Spec spec, Path bundle) {

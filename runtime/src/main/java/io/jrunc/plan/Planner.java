@@ -163,7 +163,33 @@ public final class Planner {
         return w.toBytes();
     }
 
-    /** The process part; also what `exec` will plan. */
+    /** Namespace file names under /proc/<pid>/ns for each spec type. */
+    public static String nsFile(String type) {
+        return switch (type) {
+            case "network" -> "net";
+            case "mount" -> "mnt";
+            default -> type;
+        };
+    }
+
+    /**
+     * The plan of `exec`: join every namespace the container has (by the init's /proc/<pid>/ns files,
+     * user first, mount last), no rootfs work and no start barrier, then the process steps.
+     */
+    public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings) {
+        PlanWriter w = PlanWriter.plan();
+        w.u64(Tag.CLONE_FLAGS, 0);
+        for (String type : JOIN_ORDER) {
+            if (!nsTypes.contains(type)) continue;
+            long f = cloneFlag(type);
+            String path = "/proc/" + initPid + "/ns/" + nsFile(type);
+            w.group(Tag.NS_JOIN, g -> g.u32(Tag.NS_TYPE, f).str(Tag.NS_PATH, path));
+        }
+        process(w, p, o, warnings);
+        return w.toBytes();
+    }
+
+    /** The process part, shared by create and exec. */
     static void process(PlanWriter w, Spec.Process p, Options o, List<String> warnings) {
         if (p.rlimits() != null) {
             for (Spec.Rlimit r : p.rlimits()) {
