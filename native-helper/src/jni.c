@@ -494,3 +494,33 @@ JNIEXPORT jstring JNICALL Java_io_jrunc_sys_Native_strerror(JNIEnv *env, jclass 
     char text[256];
     return (*env)->NewStringUTF(env, strerror_r(e, text, sizeof(text)));
 }
+
+/* A listening AF_UNIX stream socket (backlog 1) at path, CLOEXEC: the console socket of a foreground
+ * `run`/`exec -t`. The init connects and sends the pty master during create; the waiter accepts later. */
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_listenUnix(JNIEnv *env, jclass cls, jstring jpath) {
+    (void)cls;
+    char *path = cstr(env, jpath);
+    if (!path) return -1;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        throw_errno_path(env, "bind", path, ENAMETOOLONG);
+        free(path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw_errno(env, "socket", errno);
+        free(path);
+        return -1;
+    }
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
+        int e = errno;
+        close(fd);
+        throw_errno_path(env, "bind", path, e);
+        free(path);
+        return -1;
+    }
+    free(path);
+    return fd;
+}

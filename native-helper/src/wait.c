@@ -12,7 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <termios.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,9 +86,68 @@ static void run_cleanup(char **argv, int sfd, const sigset_t *old) {
     if (code != 0) fprintf(stderr, "jrunc-init wait: cleanup %s failed: exit status %d\n", argv[0], code);
 }
 
+/* The pty master sent by the init over the console socket (one message, SCM_RIGHTS with one fd). */
+static int receive_master(int listen_fd) {
+    int c = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    close(listen_fd);
+    if (c < 0) return -1;
+    char name[4096];
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+    ssize_t n;
+    do n = recvmsg(c, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
+    close(c);
+    struct cmsghdr *cm = n < 0 ? NULL : CMSG_FIRSTHDR(&msg);
+    if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int))) return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+    return fd;
+}
+
+static void copy_winsize(int master) {
+    struct winsize ws;
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
+}
+
+/* Writes all of buf, or gives up on a dead peer. */
+static bool write_all(int fd, const char *buf, ssize_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, buf, (size_t)n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        buf += w;
+        n -= w;
+    }
+    return true;
+}
+
+/* Moves what is readable from `from` to `to`; false on EOF or error (EIO: every slave fd is closed). */
+static bool pump(int from, int to) {
+    char buf[4096];
+    ssize_t n;
+    do n = read(from, buf, sizeof(buf)); while (n < 0 && errno == EINTR);
+    if (n <= 0) return false;
+    write_all(to, buf, n);
+    return true;
+}
+
 int wait_main(int argc, char **argv) {
+    int pty_listen = -1;
+    /* Optional `--pty-socket <fd>` before `--`: relay the container's terminal (foreground run/exec -t). */
+    if (argc >= 6 && strcmp(argv[3], "--pty-socket") == 0) {
+        pty_listen = atoi(argv[4]);
+        /* Drop the option so the rest of the parsing sees `wait <pid> -- ...`. */
+        memmove(&argv[3], &argv[5], (size_t)(argc - 5 + 1) * sizeof(char *));
+        argc -= 2;
+    }
     if (argc < 4 || strcmp(argv[3], "--") != 0) {
-        fprintf(stderr, "usage: jrunc-init wait <pid> -- <cleanup argv...>\n");
+        fprintf(stderr, "usage: jrunc-init wait <pid> [--pty-socket FD] -- <cleanup argv...>\n");
         return 2;
     }
     char *end;
@@ -105,16 +168,57 @@ int wait_main(int argc, char **argv) {
     }
     int code = 0;
     bool gone = false;
+    int master = -1;
+    struct termios saved;
+    bool raw = false;
+    if (pty_listen >= 0) {
+        master = receive_master(pty_listen);
+        if (master < 0) fprintf(stderr, "jrunc-init wait: no terminal received from the container\n");
+        if (master >= 0 && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
+            struct termios t = saved;
+            cfmakeraw(&t);
+            raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+            copy_winsize(master);
+        }
+    }
+    bool in_open = master >= 0;
     /* The init may have exited before the JVM exec'd us: its zombie is waiting, reap it first. */
     while (!reap((pid_t)pid, &code, &gone)) {
+        struct pollfd fds[3] = {{.fd = sfd, .events = POLLIN}, {.fd = master, .events = POLLIN},
+                                {.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN}};
+        if (poll(fds, 3, -1) < 0 && errno != EINTR) break;
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (!pump(master, STDOUT_FILENO) && !(fds[1].revents & POLLIN)) {
+                close(master);
+                master = -1;
+                in_open = false;
+            }
+        }
+        if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (!pump(STDIN_FILENO, master)) in_open = false;
+        }
+        if (!(fds[0].revents & POLLIN)) continue;
         int sig = read_signal(sfd);
         if (sig < 0) {
             perror("jrunc-init wait: read signalfd");
             return 255;
         }
+        /* With a relayed terminal, a window change is applied to the container's pty, as runc does. */
+        if (sig == SIGWINCH && master >= 0) {
+            copy_winsize(master);
+            continue;
+        }
         /* kill is safe: the pid cannot be reused before we reap it. */
         if (sig != SIGCHLD) kill((pid_t)pid, sig);
     }
+    /* Whatever the container wrote just before exiting is still in the pty. */
+    if (master >= 0) {
+        int fl = 1;
+        ioctl(master, FIONBIO, &fl);
+        while (pump(master, STDOUT_FILENO)) {}
+        close(master);
+    }
+    if (raw) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     run_cleanup(argv + 4, sfd, &old);
     return code;
 }

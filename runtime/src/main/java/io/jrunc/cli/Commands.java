@@ -101,9 +101,20 @@ final class Commands {
         if (help(a, "jrunc run [create flags] [-d] [--keep] <container-id>\n")) return 0;
         Lifecycle.CreateOptions o = createOptions(a);
         boolean detach = a.bool("detach");
-        if (!detach && o.consoleSocket() == null && life.savedTerminal(o.bundle()))
-            throw new JruncException("foreground run with process.terminal=true is not implemented yet: use --console-socket or set terminal to false");
-        ContainerState st = life.create(o);
+        // Foreground with a terminal and no console socket: we are the console. Listen on a private
+        // socket, the init sends the pty master there, the waiter relays it to our stdio.
+        ConsoleRelay relay = null;
+        if (!detach && o.consoleSocket() == null && life.savedTerminal(o.bundle())) {
+            relay = ConsoleRelay.open();
+            o = new Lifecycle.CreateOptions(o.id(), o.bundle(), o.pidFile(), relay.path(), o.noPivot(),
+                    o.noNewKeyring(), o.preserveFds(), o.pidfdSocket());
+        }
+        ContainerState st;
+        try {
+            st = life.create(o);
+        } finally {
+            if (relay != null) relay.unlink();
+        }
         try {
             life.start(o.id());
         } catch (JruncException e) {
@@ -112,7 +123,9 @@ final class Commands {
         }
         if (detach) return 0;
         // Hand over to the C waiter (same pid, so it stays the parent of the init it has to reap).
-        List<String> w = new ArrayList<>(List.of("jrunc-init", "wait", Integer.toString(st.pid()), "--"));
+        List<String> w = new ArrayList<>(List.of("jrunc-init", "wait", Integer.toString(st.pid())));
+        if (relay != null) w.addAll(List.of("--pty-socket", Integer.toString(relay.fd())));
+        w.add("--");
         if (!a.bool("keep")) {
             w.add(Home.launcher().toString());
             w.addAll(List.of("--root", store.root().toString()));
@@ -121,7 +134,8 @@ final class Commands {
         }
         System.out.flush();
         System.err.flush();
-        Linux.get().execve(Home.initBinary().toString(), w.toArray(String[]::new), envp(), new int[0]);
+        Linux.get().execve(Home.initBinary().toString(), w.toArray(String[]::new), envp(),
+                relay == null ? new int[0] : new int[]{relay.fd()});
         throw new JruncException("execve of the waiter returned");
     }
 
@@ -145,15 +159,27 @@ final class Commands {
             p = execProcess(base, a);
         }
         boolean detach = a.bool("detach");
-        if (p.terminal() && a.value("console-socket") == null)
-            throw new JruncException("exec with a terminal needs --console-socket in this jrunc version");
-        int pid = life.exec(new Lifecycle.ExecOptions(id, p, a.value("pid-file"), a.value("console-socket"),
-                a.value("pidfd-socket"), a.intValue("preserve-fds", 0), a.bool("ignore-paused")));
+        String console = a.value("console-socket");
+        ConsoleRelay relay = null;
+        if (p.terminal() && console == null && !detach) {
+            relay = ConsoleRelay.open();
+            console = relay.path();
+        }
+        int pid;
+        try {
+            pid = life.exec(new Lifecycle.ExecOptions(id, p, a.value("pid-file"), console,
+                    a.value("pidfd-socket"), a.intValue("preserve-fds", 0), a.bool("ignore-paused")));
+        } finally {
+            if (relay != null) relay.unlink();
+        }
         if (detach) return 0;
         System.out.flush();
         System.err.flush();
-        Linux.get().execve(Home.initBinary().toString(), new String[]{"jrunc-init", "wait", Integer.toString(pid), "--"},
-                envp(), new int[0]);
+        List<String> w = new ArrayList<>(List.of("jrunc-init", "wait", Integer.toString(pid)));
+        if (relay != null) w.addAll(List.of("--pty-socket", Integer.toString(relay.fd())));
+        w.add("--");
+        Linux.get().execve(Home.initBinary().toString(), w.toArray(String[]::new), envp(),
+                relay == null ? new int[0] : new int[]{relay.fd()});
         throw new JruncException("execve of the waiter returned");
     }
 

@@ -39,4 +39,5 @@ final class JniLinux implements Linux {
     @Override public void umount2(String target, int flags) { Native.umount2(target, flags); }
     @Override public void sendFd(String socketPath, byte[] data, int fd) { Native.sendFd(socketPath, data, fd); }
     @Override public String strerror(int errno) { return Native.strerror(errno); }
+    @Override public int listenUnix(String path) { return Native.listenUnix(path); }
 }

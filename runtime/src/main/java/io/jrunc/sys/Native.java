@@ -70,4 +70,7 @@ final class Native {
 
     /** strerror(errno), for messages built on the Java side. */
     static native String strerror(int errno);
+
+    /** socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC) bound to path and listening (backlog 1); returns the fd. */
+    static native int listenUnix(String path);
 }
