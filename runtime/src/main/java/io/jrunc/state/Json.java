@@ -53,7 +53,9 @@ public final class Json {
                 return l;
             }
             case VALUE_STRING: return p.getText();
-            case VALUE_NUMBER_INT: return p.getLongValue();
+            case VALUE_NUMBER_INT:
+                // Keep the bits of unsigned 64-bit values (seccomp masks); they arrive as BigInteger.
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue().longValue() : p.getLongValue();
             case VALUE_NUMBER_FLOAT: return p.getDoubleValue();
             case VALUE_TRUE: return Boolean.TRUE;
             case VALUE_FALSE: return Boolean.FALSE;
