@@ -55,7 +55,8 @@ class ArgsTest {
     @Test
     void listTableMatchesGoTabwriterLayout() {
         String t = Commands.table(List.of(new String[]{"ID", "PID", "OWNER"}, new String[]{"a-very-long-container-id", "1", "root"}));
-        assertEquals("ID                          PID         OWNER\n"
-                + "a-very-long-container-id    1           root\n", t);
+        // cell width = max(12, longest + 3 padding); the last column is not padded
+        assertEquals("ID" + " ".repeat(25) + "PID" + " ".repeat(9) + "OWNER\n"
+                + "a-very-long-container-id" + " ".repeat(3) + "1" + " ".repeat(11) + "root\n", t);
     }
 }
