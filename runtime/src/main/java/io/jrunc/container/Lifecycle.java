@@ -5,6 +5,7 @@ import io.jrunc.bundle.ConfigReader;
 import io.jrunc.bundle.Spec;
 import io.jrunc.bundle.Validator;
 import io.jrunc.cgroup.Cgroup;
+import io.jrunc.cgroup.DeviceRules;
 import io.jrunc.hooks.Hooks;
 import io.jrunc.plan.Planner;
 import io.jrunc.state.ContainerState;
@@ -101,7 +102,7 @@ public final class Lifecycle {
                     ann, cg.paths(), true);
             store.save(st);
             cg.create();
-            if (linux != null && linux.resources() != null) cg.apply(linux.resources());
+            cg.apply(DeviceRules.effective(linux == null ? null : linux.resources(), linux == null ? null : linux.devices()));
 
             List<Planner.CgroupBind> binds = new ArrayList<>();
             for (Cgroup.Hierarchy h : cg.hierarchies()) {

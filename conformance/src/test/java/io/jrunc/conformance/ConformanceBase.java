@@ -1,0 +1,116 @@
+package io.jrunc.conformance;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Each test runs against every configured runtime with a unique container id, a fresh --root and a
+ * fresh bundle; afterwards it force-deletes and checks that nothing is left: no state, no process, no
+ * cgroup.
+ */
+abstract class ConformanceBase {
+    Path tmp;
+    String id;
+    final List<Rt> used = new ArrayList<>();
+    final List<Integer> pids = new ArrayList<>();
+
+    static Stream<String> runtimes() {
+        List<String> rs = Rt.configured();
+        Assumptions.assumeFalse(rs.isEmpty(), "no runtime binary found");
+        return rs.stream();
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "real containers need root");
+        tmp = Files.createTempDirectory("jrunc-conf");
+        id = "ct-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    Rt rt(String name) throws IOException {
+        Rt r = new Rt(name, Rt.binaryOf(name), Files.createDirectories(tmp.resolve("root-" + name)));
+        used.add(r);
+        return r;
+    }
+
+    TestBundle bundle() throws IOException {
+        return new TestBundle(Files.createDirectories(tmp.resolve("bundle-" + UUID.randomUUID())));
+    }
+
+    /** Remembers the container's init pid so the leftover check can look for it. */
+    int pidOf(Rt r, String cid) {
+        Rt.Result s = r.ok("state", cid);
+        int pid = TestBundle.parse(s.out()).get("pid").asInt();
+        if (pid > 0) pids.add(pid);
+        return pid;
+    }
+
+    String status(Rt r, String cid) {
+        return TestBundle.parse(r.ok("state", cid).out()).get("status").asText();
+    }
+
+    void waitForStatus(Rt r, String cid, String want) throws InterruptedException {
+        String last = null;
+        for (int i = 0; i < 200; i++) {
+            last = status(r, cid);
+            if (last.equals(want)) return;
+            Thread.sleep(25);
+        }
+        fail(r + ": status of " + cid + " stayed " + last + ", wanted " + want);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (tmp == null) return;
+        for (Rt r : used) {
+            try (Stream<Path> s = Files.list(r.root)) {
+                for (Path c : s.toList()) r.run("delete", "-f", c.getFileName().toString());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (Rt r : used) {
+            try (Stream<Path> s = Files.list(r.root)) {
+                s.forEach(p -> problems.add(r + " left state " + p));
+            }
+        }
+        for (int pid : pids) {
+            for (int i = 0; i < 100 && alive(pid); i++) Thread.sleep(20);
+            if (alive(pid)) problems.add("process " + pid + " still alive");
+        }
+        for (Path cg : leftoverCgroups(id)) problems.add("cgroup left: " + cg);
+        try (Stream<Path> w = Files.walk(tmp)) {
+            w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    static boolean alive(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Directories named like the container anywhere in the host's cgroup hierarchies (depth 4). */
+    static List<Path> leftoverCgroups(String name) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 5,
+                (p, a) -> a.isDirectory() && p.getFileName() != null && p.getFileName().toString().startsWith(name))) {
+            s.forEach(out::add);
+        }
+        return out;
+    }
+}

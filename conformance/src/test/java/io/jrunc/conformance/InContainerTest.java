@@ -1,0 +1,161 @@
+package io.jrunc.conformance;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What the container sees from inside, read from /proc and the filesystem, for each runtime. */
+class InContainerTest extends ConformanceBase {
+
+    private String runIn(Rt r, TestBundle b) throws Exception {
+        b.write();
+        Rt.Result res = r.run("run", "-b", b.dir.toString(), id);
+        assertEquals(0, res.code(), r + ": " + res);
+        return res.out();
+    }
+
+    static long capMask(List<String> names) {
+        List<String> all = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+                "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
+                "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
+                "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN");
+        long m = 0;
+        for (String n : names) m |= 1L << all.indexOf(n);
+        return m;
+    }
+
+    private static String line(String out, String prefix) {
+        for (String l : out.split("\n")) if (l.startsWith(prefix)) return l.substring(prefix.length()).trim();
+        fail("no line starting with \"" + prefix + "\" in:\n" + out);
+        return null;
+    }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void processIdentityCapsAndLimits(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("echo host=$(hostname); echo pid=$$; echo id=$(id); echo cwd=$(pwd); echo foo=$FOO; "
+                + "echo umask=$(umask); grep -E '^(CapBnd|CapEff|CapPrm|CapAmb|NoNewPrivs):' /proc/self/status; "
+                + "echo nofile=$(grep 'Max open files' /proc/self/limits | tr -s ' ' | cut -d' ' -f4,5); "
+                + "echo oom=$(cat /proc/self/oom_score_adj)");
+        b.config.put("hostname", "conf-host");
+        ObjectNode user = b.process().putObject("user");
+        user.put("uid", 1000).put("gid", 1000).put("umask", 0077);
+        user.putArray("additionalGids").add(10).add(20);
+        b.process().put("cwd", "/tmp");
+        ((ArrayNode) b.process().get("env")).add("FOO=bar baz");
+        b.process().put("noNewPrivileges", true);
+        b.process().put("oomScoreAdj", 123);
+        ObjectNode caps = b.process().putObject("capabilities");
+        // A non-root process keeps capabilities across execve only through the ambient set.
+        for (String set : List.of("bounding", "effective", "permitted", "inheritable", "ambient"))
+            caps.putArray(set).add("CAP_KILL").add("CAP_NET_RAW");
+        ArrayNode rl = b.process().putArray("rlimits");
+        rl.addObject().put("type", "RLIMIT_NOFILE").put("hard", 2048).put("soft", 1000);
+        String out = runIn(r, b);
+        assertEquals("conf-host", line(out, "host="));
+        assertEquals("1", line(out, "pid="));
+        assertEquals("uid=1000 gid=1000 groups=10,20", line(out, "id="));
+        assertEquals("/tmp", line(out, "cwd="));
+        assertEquals("bar baz", line(out, "foo="));
+        assertEquals("0077", line(out, "umask="));
+        long want = capMask(List.of("CAP_KILL", "CAP_NET_RAW"));
+        assertEquals(want, Long.parseLong(line(out, "CapBnd:"), 16));
+        assertEquals(want, Long.parseLong(line(out, "CapEff:"), 16));
+        assertEquals(want, Long.parseLong(line(out, "CapPrm:"), 16));
+        assertEquals(want, Long.parseLong(line(out, "CapAmb:"), 16));
+        assertEquals("1", line(out, "NoNewPrivs:"));
+        assertEquals("1000 2048", line(out, "nofile="));
+        assertEquals("123", line(out, "oom="));
+    }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void filesystemMountsMasksAndReadonly(String name) throws Exception {
+        Rt r = rt(name);
+        Path host = Files.createDirectories(tmp.resolve("hostdir"));
+        Files.writeString(host.resolve("file"), "from-host");
+        TestBundle b = bundle().sh("cat /mnt/host/file; echo; touch /mnt/host/x 2>/dev/null && echo bindrw || echo bindro; "
+                + "touch /x 2>/dev/null && echo rootrw || echo rootro; "
+                + "touch /data/x && echo tmpfsrw; grep ' /data ' /proc/self/mountinfo; "
+                + "echo kcore=$(cat /proc/kcore 2>/dev/null | wc -c); "
+                + "touch /proc/sys/kernel/x 2>/dev/null && echo sysrw || echo sysro; "
+                + "stat -c 'dev %n %F %t:%T %a' /dev/null /dev/zero /dev/urandom /dev/tty; "
+                + "ls /dev/pts >/dev/null && echo pts-ok; readlink /dev/fd");
+        ArrayNode m = b.mounts();
+        ObjectNode bind = m.addObject();
+        bind.put("destination", "/mnt/host").put("type", "bind").put("source", host.toString());
+        bind.putArray("options").add("rbind").add("ro");
+        ObjectNode t = m.addObject();
+        t.put("destination", "/data").put("type", "tmpfs").put("source", "tmpfs");
+        t.putArray("options").add("size=1m").add("mode=755").add("nosuid");
+        b.config.with("root").put("readonly", true);
+        String out = runIn(r, b);
+        assertTrue(out.contains("from-host"), out);
+        assertTrue(out.contains("bindro"), out);
+        assertTrue(out.contains("rootro"), out);
+        assertTrue(out.contains("tmpfsrw"), out);
+        String data = line(out, "");
+        assertTrue(out.lines().anyMatch(l -> l.contains(" /data ") && l.contains("nosuid") && l.contains("- tmpfs ") && l.contains("size=1024k")), out);
+        assertEquals("0", line(out, "kcore="), "masked /proc/kcore reads empty");
+        assertTrue(out.contains("sysro"), out);
+        assertTrue(out.contains("dev /dev/null character special file 1:3 666"), out);
+        assertTrue(out.contains("dev /dev/zero character special file 1:5 666"), out);
+        assertTrue(out.contains("dev /dev/urandom character special file 1:9 666"), out);
+        assertTrue(out.contains("dev /dev/tty character special file 5:0 666"), out);
+        assertTrue(out.contains("pts-ok"), out);
+        assertTrue(out.contains("/proc/self/fd"), out);
+        assertNotNull(data);
+    }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void namespacesSysctlAndCgroupLimits(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("echo fwd=$(cat /proc/sys/net/ipv4/ip_forward); "
+                + "echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes); echo pids=$(cat /sys/fs/cgroup/pids/pids.max); "
+                + "for n in net ipc uts mnt pid; do echo ns-$n=$(readlink /proc/self/ns/$n); done");
+        b.linux().putObject("sysctl").put("net.ipv4.ip_forward", "1");
+        ObjectNode res = b.linux().with("resources");
+        res.putObject("memory").put("limit", 50 * 1024 * 1024);
+        res.putObject("pids").put("limit", 33);
+        String out = runIn(r, b);
+        assertEquals("1", line(out, "fwd="));
+        assertEquals(Long.toString(50L * 1024 * 1024), line(out, "mem="));
+        assertEquals("33", line(out, "pids="));
+        for (String n : List.of("net", "ipc", "uts", "mnt", "pid")) {
+            String host = Files.readSymbolicLink(Path.of("/proc/self/ns/" + n)).toString();
+            assertNotEquals(host, line(out, "ns-" + n + "="), n + " namespace must be new");
+        }
+    }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void userNamespaceMapsIds(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("cat /proc/self/uid_map; cat /proc/self/gid_map; echo id=$(id -u)");
+        b.linux().withArray("namespaces").addObject().put("type", "user");
+        b.linux().putArray("uidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
+        b.linux().putArray("gidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
+        // The mapped root (host uid 100000) must be able to reach the rootfs: temp dirs are 0700.
+        for (Path p = b.dir.resolve("rootfs"); p.startsWith(tmp); p = p.getParent())
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String out = runIn(r, b);
+        assertTrue(out.lines().anyMatch(l -> l.trim().replaceAll("\\s+", " ").equals("0 100000 65536")), out);
+        assertEquals("0", line(out, "id="));
+    }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void timeNamespaceOffsets(String name) throws Exception {
+        Assumptions.assumeTrue(name.equals("jrunc"), "runc 1.1 has no time namespace support");
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("cat /proc/self/timens_offsets");
+        b.linux().withArray("namespaces").addObject().put("type", "time");
+        b.linux().putObject("timeOffsets").putObject("monotonic").put("secs", 86400).put("nanosec", 0);
+        String out = runIn(r, b);
+        assertTrue(out.lines().anyMatch(l -> l.trim().replaceAll("\\s+", " ").equals("monotonic 86400 0")), out);
+    }
+}
