@@ -158,4 +158,63 @@ class InContainerTest extends ConformanceBase {
         String out = runIn(r, b);
         assertTrue(out.lines().anyMatch(l -> l.trim().replaceAll("\\s+", " ").equals("monotonic 86400 0")), out);
     }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void noPivotDomainnameDevicesAndNoLeakedFds(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("echo dom=$(cat /proc/sys/kernel/domainname); stat -c 'dev %n %F %t:%T %a %u:%g' /dev/fuse-like; "
+                + "echo fds=$(ls /proc/self/fd | tr '\\n' ' '); echo root=$(grep ' / / ' /proc/self/mountinfo | wc -l)");
+        b.config.put("domainname", "example.org");
+        ObjectNode d = b.linux().putArray("devices").addObject();
+        d.put("path", "/dev/fuse-like").put("type", "c").put("major", 10).put("minor", 229).put("fileMode", 0640).put("uid", 7).put("gid", 8);
+        b.write();
+        Rt.Result res = r.run("run", "--no-pivot", "-b", b.dir.toString(), id);
+        assertEquals(0, res.code(), r + ": " + res);
+        String out = res.out();
+        // runc 1.1.5 (Debian 12) predates domainname support (runc 1.2): only checked where supported.
+        if (!name.equals("runc")) assertEquals("example.org", line(out, "dom="));
+        assertTrue(out.contains("dev /dev/fuse-like character special file a:e5 640 7:8"), out);
+        // ls itself holds one directory fd (3): nothing of the runtime is inherited.
+        assertEquals("0 1 2 3", line(out, "fds="));
+    }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void preservedFdsReachTheContainer(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("cat <&3; echo fds=$(ls /proc/self/fd | tr '\\n' ' ')");
+        b.write();
+        Path f = tmp.resolve("fd3");
+        Files.writeString(f, "through-fd-3\n");
+        // The shell opens fd 3 for the runtime, which must hand exactly it (and stdio) to the container.
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "exec 3<\"$0\"; exec \"$@\"", f.toString(), r.binary,
+                "--root", r.root.toString(), "run", "--preserve-fds", "1", "-b", b.dir.toString(), id)
+                .redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("through-fd-3"), out);
+        assertEquals("0 1 2 3 4", line(out, "fds="), "fd 3 preserved, 4 is ls's own");
+    }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void containerHooksRunInsideTheContainer(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("cat /tmp/started");
+        ObjectNode hooks = b.config.putObject("hooks");
+        ObjectNode cc = hooks.putArray("createContainer").addObject();
+        cc.put("path", "/bin/sh");
+        cc.putArray("args").add("sh").add("-c").add("readlink /proc/self/ns/uts > " + tmp.resolve("cc-uts"));
+        ObjectNode sc = hooks.putArray("startContainer").addObject();
+        sc.put("path", "/bin/sh");
+        sc.putArray("args").add("sh").add("-c").add("hostname > /tmp/started");
+        b.config.put("hostname", "hooked");
+        b.config.with("root").put("readonly", false);
+        b.write();
+        Rt.Result res = r.run("run", "-b", b.dir.toString(), id);
+        assertEquals(0, res.code(), r + ": " + res);
+        // startContainer ran in the container (its hostname, its /tmp); createContainer in its uts namespace.
+        assertEquals("hooked", res.out().trim());
+        String hostUts = Files.readSymbolicLink(Path.of("/proc/self/ns/uts")).toString();
+        assertNotEquals(hostUts, Files.readString(tmp.resolve("cc-uts")).trim());
+    }
 }
