@@ -208,4 +208,32 @@ class LifecycleTest extends ConformanceBase {
         assertEquals(1, res.code(), res.toString());
         assertFalse(Files.exists(r.root.resolve(id)));
     }
+
+    /** `delete --force` finishes the job after the runtime was SIGKILLed in the middle of create. */
+    @ParameterizedTest @MethodSource("runtimes")
+    void forceDeleteAfterCreateWasKilled(String name) throws Exception {
+        Rt r = rt(name);
+        Path marker = tmp.resolve("in-hook");
+        TestBundle b = bundle().args("sleep", "1000");
+        ObjectNode h = b.config.putObject("hooks").putArray("prestart").addObject();
+        h.put("path", "/bin/sh");
+        h.putArray("args").add("sh").add("-c").add("touch " + marker + "; sleep 3");
+        b.write();
+        Process create = new ProcessBuilder(r.binary, "--root", r.root.toString(), "create", "-b", b.dir.toString(), id)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        for (int i = 0; i < 400 && !Files.exists(marker); i++) Thread.sleep(25);
+        assertTrue(Files.exists(marker), "prestart hook never ran");
+        // The init exists now (hooks run after it is cloned and put in its cgroup): crash the runtime.
+        create.destroyForcibly().waitFor();
+        Rt.Result del = r.run("delete", "--force", id);
+        assertEquals(0, del.code(), del.toString());
+        assertFalse(Files.exists(r.root.resolve(id)), "state dir removed");
+        List<Path> left = leftoverCgroups(id);
+        if (name.equals("runc") && !left.isEmpty()) {
+            // Known runc 1.1 bug (runc#4534 family): its cgroups survive. Clean up, report as skipped.
+            for (Path p : left) Files.deleteIfExists(p);
+            org.junit.jupiter.api.Assumptions.abort("runc leaves cgroups behind after a killed create: " + left);
+        }
+        assertTrue(left.isEmpty(), "cgroups removed: " + left);
+    }
 }
