@@ -25,6 +25,10 @@ public final class Json {
             JsonToken t = p.nextToken();
             if (t == null) throw new JruncException("empty JSON document");
             return value(p, t);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
+            throw new JruncException("invalid JSON" + where + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new JruncException("invalid JSON: " + e.getMessage(), e);
         }
