@@ -45,6 +45,12 @@ public interface Cgroup {
     /** Kills what is left, then removes every directory, deepest first. Absent directories are fine. */
     void destroy();
 
+    /** runc's events "data" object (types/events.go Stats): cpu, memory, pids, blkio, hugetlb. */
+    Map<String, Object> stats();
+
+    /** How many times the OOM killer has killed in this cgroup (v1 memory.oom_control, v2 memory.events). */
+    long oomKills();
+
     /** For `cgroup` mounts inside the container. */
     List<Hierarchy> hierarchies();
 

@@ -30,6 +30,32 @@ final class Fs {
         }
     }
 
+    /** A number from a cgroup file; 0 when absent, Long.MAX for "max". */
+    static long num(String dir, String file) {
+        String v = read(dir, file);
+        if (v == null || v.isEmpty()) return 0;
+        if (v.equals("max")) return Long.MAX_VALUE;
+        try {
+            return Long.parseLong(v.split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** "key value" lines (memory.stat, cpu.stat, memory.events) as a map. */
+    static java.util.Map<String, Long> keyed(String dir, String file) {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        String v = read(dir, file);
+        if (v == null) return m;
+        for (String l : v.split("\n")) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length == 2) {
+                try { m.put(f[0], Long.parseLong(f[1])); } catch (NumberFormatException ignored) { }
+            }
+        }
+        return m;
+    }
+
     static boolean exists(String dir, String file) { return Files.exists(Path.of(dir, file)); }
 
     static String reason(IOException e) {

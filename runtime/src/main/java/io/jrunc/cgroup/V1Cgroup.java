@@ -205,6 +205,64 @@ final class V1Cgroup implements Cgroup {
         for (String d : ds) Fs.removeTree(d);
     }
 
+    @Override public Map<String, Object> stats() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        String acct = dir("cpuacct"), cpu = dir("cpu");
+        Map<String, Object> usage = new LinkedHashMap<>();
+        if (acct != null) {
+            usage.put("total", Fs.num(acct, "cpuacct.usage"));
+            List<Long> percpu = new ArrayList<>();
+            String pc = Fs.read(acct, "cpuacct.usage_percpu");
+            if (pc != null) for (String x : pc.split("\\s+")) if (!x.isEmpty()) percpu.add(Long.parseLong(x));
+            usage.put("percpu", percpu);
+            // cpuacct.stat is in USER_HZ ticks (100/s); runc reports nanoseconds.
+            Map<String, Long> st = Fs.keyed(acct, "cpuacct.stat");
+            usage.put("kernel", st.getOrDefault("system", 0L) * 10_000_000L);
+            usage.put("user", st.getOrDefault("user", 0L) * 10_000_000L);
+        }
+        Map<String, Object> thr = new LinkedHashMap<>();
+        if (cpu != null) {
+            Map<String, Long> st = Fs.keyed(cpu, "cpu.stat");
+            thr.put("periods", st.getOrDefault("nr_periods", 0L));
+            thr.put("throttledPeriods", st.getOrDefault("nr_throttled", 0L));
+            thr.put("throttledTime", st.getOrDefault("throttled_time", 0L));
+        }
+        out.put("cpu", Map.of("usage", usage, "throttling", thr));
+        String mem = dir("memory");
+        if (mem != null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cache", Fs.keyed(mem, "memory.stat").getOrDefault("cache", 0L));
+            m.put("usage", entry(mem, "memory."));
+            m.put("swap", entry(mem, "memory.memsw."));
+            m.put("kernel", entry(mem, "memory.kmem."));
+            m.put("kernelTCP", entry(mem, "memory.kmem.tcp."));
+            m.put("raw", Fs.keyed(mem, "memory.stat"));
+            out.put("memory", m);
+        }
+        String pids = dir("pids");
+        if (pids != null) {
+            long lim = Fs.num(pids, "pids.max");
+            out.put("pids", Map.of("current", Fs.num(pids, "pids.current"), "limit", lim == Long.MAX_VALUE ? 0 : lim));
+        }
+        out.put("blkio", Map.of());
+        out.put("hugetlb", Map.of());
+        return out;
+    }
+
+    private static Map<String, Object> entry(String dir, String prefix) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("limit", Fs.num(dir, prefix + "limit_in_bytes"));
+        e.put("usage", Fs.num(dir, prefix + "usage_in_bytes"));
+        e.put("max", Fs.num(dir, prefix + "max_usage_in_bytes"));
+        e.put("failcnt", Fs.num(dir, prefix + "failcnt"));
+        return e;
+    }
+
+    @Override public long oomKills() {
+        String mem = dir("memory");
+        return mem == null ? 0 : Fs.keyed(mem, "memory.oom_control").getOrDefault("oom_kill", 0L);
+    }
+
     @Override public List<Hierarchy> hierarchies() {
         Map<String, List<String>> byDir = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : paths.entrySet()) byDir.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());

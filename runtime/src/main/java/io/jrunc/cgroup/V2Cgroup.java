@@ -170,5 +170,37 @@ final class V2Cgroup implements Cgroup {
         Fs.removeTree(dir);
     }
 
+    @Override public Map<String, Object> stats() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Long> cs = Fs.keyed(dir, "cpu.stat");
+        Map<String, Object> usage = new java.util.LinkedHashMap<>();
+        usage.put("total", cs.getOrDefault("usage_usec", 0L) * 1000);
+        usage.put("kernel", cs.getOrDefault("system_usec", 0L) * 1000);
+        usage.put("user", cs.getOrDefault("user_usec", 0L) * 1000);
+        Map<String, Object> thr = new java.util.LinkedHashMap<>();
+        thr.put("periods", cs.getOrDefault("nr_periods", 0L));
+        thr.put("throttledPeriods", cs.getOrDefault("nr_throttled", 0L));
+        thr.put("throttledTime", cs.getOrDefault("throttled_usec", 0L) * 1000);
+        out.put("cpu", Map.of("usage", usage, "throttling", thr));
+        if (Fs.exists(dir, "memory.current")) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            long max = Fs.num(dir, "memory.max");
+            m.put("usage", Map.of("usage", Fs.num(dir, "memory.current"), "limit", max, "max", Fs.num(dir, "memory.peak"),
+                    "failcnt", Fs.keyed(dir, "memory.events").getOrDefault("max", 0L)));
+            m.put("swap", Map.of("usage", Fs.num(dir, "memory.swap.current"), "limit", Fs.num(dir, "memory.swap.max")));
+            m.put("raw", Fs.keyed(dir, "memory.stat"));
+            out.put("memory", m);
+        }
+        if (Fs.exists(dir, "pids.current")) {
+            long lim = Fs.num(dir, "pids.max");
+            out.put("pids", Map.of("current", Fs.num(dir, "pids.current"), "limit", lim == Long.MAX_VALUE ? 0 : lim));
+        }
+        out.put("blkio", Map.of());
+        out.put("hugetlb", Map.of());
+        return out;
+    }
+
+    @Override public long oomKills() { return Fs.keyed(dir, "memory.events").getOrDefault("oom_kill", 0L); }
+
     @Override public List<Hierarchy> hierarchies() { return List.of(new Hierarchy("/sys/fs/cgroup", "", dir)); }
 }

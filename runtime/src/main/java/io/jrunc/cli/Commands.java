@@ -56,7 +56,9 @@ final class Commands {
             case "features" -> features(argv);
             case "__aot-training" -> Training.run();
             case "exec" -> exec(argv);
-            case "update", "events", "checkpoint", "restore" ->
+            case "update" -> update(argv);
+            case "events" -> events(argv);
+            case "checkpoint", "restore" ->
                     throw new JruncException("command \"" + cmd + "\" is not implemented in jrunc yet");
             default -> throw new JruncException("No help topic for '" + cmd + "'");
         };
@@ -224,6 +226,132 @@ final class Commands {
         List<String> l = new ArrayList<>(base == null ? List.of() : base);
         for (String m : more) if (!l.contains(m)) l.add(m);
         return l;
+    }
+
+    private int update(List<String> argv) {
+        Args a = new Args("update", "resources,r=", "blkio-weight=", "cpu-period=", "cpu-quota=", "cpu-burst=",
+                "cpu-share=", "cpu-rt-period=", "cpu-rt-runtime=", "cpuset-cpus=", "cpuset-mems=", "memory=",
+                "memory-reservation=", "memory-swap=", "pids-limit=", "cpu-idle=", "l3-cache-schema=", "mem-bw-schema=").parse(argv);
+        if (help(a, "jrunc update [-r FILE|-] [--memory N] [--cpu-quota N] [--pids-limit N] ... <container-id>\n")) return 0;
+        a.exactlyOne();
+        ContainerState s = store.load(a.id());
+        if (life.status(s).equals("stopped")) throw new JruncException("container not running");
+        Spec.Resources r;
+        if (a.value("resources") != null) {
+            byte[] raw;
+            try {
+                raw = a.value("resources").equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(a.value("resources")));
+            } catch (IOException e) {
+                throw new JruncException("cannot read resources " + a.value("resources") + ": " + e.getMessage(), e);
+            }
+            r = ConfigReader.parseResources(raw);
+        } else {
+            if (a.value("l3-cache-schema") != null || a.value("mem-bw-schema") != null)
+                throw new JruncException("Intel RDT is not supported by jrunc");
+            Spec.Memory mem = null;
+            if (a.value("memory") != null || a.value("memory-reservation") != null || a.value("memory-swap") != null)
+                mem = new Spec.Memory(bytes(a, "memory"), bytes(a, "memory-reservation"), bytes(a, "memory-swap"),
+                        null, null, null, null, null, null);
+            Spec.Cpu cpu = null;
+            if (a.value("cpu-period") != null || a.value("cpu-quota") != null || a.value("cpu-share") != null
+                    || a.value("cpu-burst") != null || a.value("cpu-rt-period") != null || a.value("cpu-rt-runtime") != null
+                    || a.value("cpuset-cpus") != null || a.value("cpuset-mems") != null || a.value("cpu-idle") != null)
+                cpu = new Spec.Cpu(num(a, "cpu-share"), num(a, "cpu-quota"), num(a, "cpu-burst"), num(a, "cpu-period"),
+                        num(a, "cpu-rt-runtime"), num(a, "cpu-rt-period"), a.value("cpuset-cpus"), a.value("cpuset-mems"),
+                        num(a, "cpu-idle"));
+            Spec.Pids pids = a.value("pids-limit") == null ? null : new Spec.Pids(num(a, "pids-limit"));
+            Spec.BlockIo blk = a.value("blkio-weight") == null ? null
+                    : new Spec.BlockIo(num(a, "blkio-weight").intValue(), null, null, null, null, null, null);
+            r = new Spec.Resources(null, mem, cpu, pids, blk, null, null, null, null);
+        }
+        Cgroup.load(s.cgroupPaths()).apply(r);
+        return 0;
+    }
+
+    /** runc events: `--stats` prints one stats event; otherwise stats every --interval plus OOM events. */
+    private int events(List<String> argv) {
+        Args a = new Args("events", "stats", "interval=").parse(argv);
+        if (help(a, "jrunc events [--stats] [--interval 5s] <container-id>\n")) return 0;
+        a.exactlyOne();
+        String id = a.id();
+        ContainerState s = store.load(id);
+        if (life.status(s).equals("stopped")) throw new JruncException("container " + id + " is not running");
+        Cgroup cg = Cgroup.load(s.cgroupPaths());
+        if (a.bool("stats")) {
+            System.out.println(event("stats", id, cg.stats()));
+            return 0;
+        }
+        long interval = durationMs(a.value("interval", "5s"));
+        long oom = cg.oomKills();
+        long next = 0;
+        while (true) {
+            long now = System.currentTimeMillis();
+            if (now >= next) {
+                System.out.println(event("stats", id, cg.stats()));
+                next = now + interval;
+            }
+            long o = cg.oomKills();
+            if (o > oom) {
+                System.out.println(event("oom", id, null));
+                oom = o;
+            }
+            System.out.flush();
+            if (!life.status(s).equals("running") && !life.status(s).equals("paused")) return 0;
+            try { Thread.sleep(Math.min(100, interval)); } catch (InterruptedException e) { return 0; }
+        }
+    }
+
+    private static String event(String type, String id, Map<String, Object> data) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", type);
+        e.put("id", id);
+        if (data != null) e.put("data", data);
+        return Json.write(e);
+    }
+
+    /** Go durations as runc's --interval takes them: 500ms, 5s, 1m. */
+    static long durationMs(String v) {
+        try {
+            if (v.endsWith("ms")) return Long.parseLong(v.substring(0, v.length() - 2));
+            if (v.endsWith("s")) return Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000);
+            if (v.endsWith("m")) return Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000);
+        } catch (NumberFormatException ignored) { }
+        throw new JruncException("invalid duration \"" + v + "\" for --interval");
+    }
+
+    private static Long num(Args a, String flag) {
+        String v = a.value(flag);
+        if (v == null) return null;
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new JruncException("invalid value \"" + v + "\" for flag --" + flag);
+        }
+    }
+
+    /** Sizes as runc's units.RAMInBytes: 512, 512k, 64m, 1g (binary multiples); -1 means unlimited. */
+    static Long bytes(Args a, String flag) {
+        String v = a.value(flag);
+        if (v == null) return null;
+        String t = v.trim().toLowerCase();
+        if (t.equals("-1")) return -1L;
+        long mult = 1;
+        if (t.endsWith("b")) t = t.substring(0, t.length() - 1);
+        if (!t.isEmpty()) {
+            switch (t.charAt(t.length() - 1)) {
+                case 'k' -> mult = 1L << 10;
+                case 'm' -> mult = 1L << 20;
+                case 'g' -> mult = 1L << 30;
+                case 't' -> mult = 1L << 40;
+                default -> mult = 1;
+            }
+            if (mult != 1) t = t.substring(0, t.length() - 1);
+        }
+        try {
+            return Math.round(Double.parseDouble(t) * mult);
+        } catch (NumberFormatException e) {
+            throw new JruncException("invalid value \"" + v + "\" for flag --" + flag);
+        }
     }
 
     private static String[] envp() {
