@@ -159,4 +159,25 @@ class CgroupTest extends ConformanceBase {
         assertTrue(out.contains("denied-port"), "1:4 is not in the allowed list: " + out);
         assertTrue(out.contains("open-null"), "1:3 is allowed: " + out);
     }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void cgroupNamespaceAndExecIntoPaused(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().args("sleep", "1000");
+        b.linux().withArray("namespaces").addObject().put("type", "cgroup");
+        b.write();
+        r.ok("run", "-d", "-b", b.dir.toString(), id);
+        pidOf(r, id);
+        // exec shares the container's namespaces: its cgroup view starts at the container's cgroup.
+        Rt.Result cg = r.ok("exec", id, "cat", "/proc/self/cgroup");
+        assertTrue(cg.out().lines().anyMatch(l -> l.matches("\\d+:pids:/")), cg.out());
+        r.ok("pause", id);
+        Rt.Result refused = r.run("exec", id, "true");
+        assertNotEquals(0, refused.code());
+        assertTrue(refused.err().contains("paused"), refused.toString());
+        r.ok("resume", id);
+        Rt.Result ex = r.run("exec", id, "sh", "-c", "exit 5");
+        assertEquals(5, ex.code(), "exec exits with the process' code: " + ex);
+        r.ok("delete", "-f", id);
+    }
 }
