@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <signal.h>
 #include <spawn.h>
@@ -523,4 +524,77 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_listenUnix(JNIEnv *env, jclass c
     }
     free(path);
     return fd;
+}
+
+/*
+ * cgroup v2 device filter: load `insns` (struct bpf_insn[], decided and encoded by Java:
+ * io.jrunc.cgroup.DeviceFilter) as a BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to the cgroup
+ * directory with BPF_F_ALLOW_MULTI, as runc does. The attachment keeps the program alive; our fds go.
+ * A verifier rejection is reported with the start of the verifier's log.
+ */
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Bpf_attach(JNIEnv *env, jclass cls, jstring jdir, jbyteArray jinsns) {
+    (void)cls;
+    char *dir = cstr(env, jdir);
+    if (!dir) return;
+    jsize n = (*env)->GetArrayLength(env, jinsns);
+    unsigned char *insns = malloc(n ? (size_t)n : 1);
+    char *log = calloc(1, 65536);
+    if (!insns || !log) {
+        free(dir);
+        free(insns);
+        free(log);
+        throw_oom(env);
+        return;
+    }
+    (*env)->GetByteArrayRegion(env, jinsns, 0, n, (jbyte *)insns);
+    /* union bpf_attr for BPF_PROG_LOAD, laid out by hand: the uapi header of the build host may be older. */
+    struct {
+        uint32_t prog_type, insn_cnt;
+        uint64_t insns, license;
+        uint32_t log_level, log_size;
+        uint64_t log_buf;
+        uint32_t kern_version, prog_flags;
+        char prog_name[16];
+        uint32_t prog_ifindex, expected_attach_type;
+        unsigned char pad[64];
+    } load;
+    memset(&load, 0, sizeof(load));
+    load.prog_type = 15; /* BPF_PROG_TYPE_CGROUP_DEVICE */
+    load.insn_cnt = (uint32_t)(n / 8);
+    load.insns = (uint64_t)(uintptr_t)insns;
+    load.license = (uint64_t)(uintptr_t) "Apache";
+    load.log_level = 1;
+    load.log_size = 65536;
+    load.log_buf = (uint64_t)(uintptr_t)log;
+    load.expected_attach_type = 6; /* BPF_CGROUP_DEVICE */
+    int prog = (int)syscall(SYS_bpf, 5 /* BPF_PROG_LOAD */, &load, sizeof(load));
+    if (prog < 0) {
+        int e = errno;
+        char call[256];
+        snprintf(call, sizeof(call), "bpf(BPF_PROG_LOAD) device filter: %.200s", log);
+        throw_errno(env, call, e);
+        goto out;
+    }
+    int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cg < 0) {
+        throw_errno_path(env, "open", dir, errno);
+        close(prog);
+        goto out;
+    }
+    struct {
+        uint32_t target_fd, attach_bpf_fd, attach_type, attach_flags, replace_bpf_fd;
+        unsigned char pad[44];
+    } att;
+    memset(&att, 0, sizeof(att));
+    att.target_fd = (uint32_t)cg;
+    att.attach_bpf_fd = (uint32_t)prog;
+    att.attach_type = 6;  /* BPF_CGROUP_DEVICE */
+    att.attach_flags = 2; /* BPF_F_ALLOW_MULTI */
+    if (syscall(SYS_bpf, 8 /* BPF_PROG_ATTACH */, &att, sizeof(att)) < 0) throw_errno_path(env, "bpf(BPF_PROG_ATTACH)", dir, errno);
+    close(cg);
+    close(prog);
+out:
+    free(dir);
+    free(insns);
+    free(log);
 }

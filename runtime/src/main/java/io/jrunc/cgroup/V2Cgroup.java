@@ -110,7 +110,10 @@ final class V2Cgroup implements Cgroup {
                 Fs.write(dir, k, e.getValue());
             }
         }
-        // linux.resources.devices on v2 needs an eBPF device program (issue 3); not applied yet.
+        // v2 has no devices.allow: the same rules become an eBPF program attached to the cgroup. With
+        // BPF_F_ALLOW_MULTI every attached program must allow, so a later update can only narrow access.
+        if (r.devices() != null && !r.devices().isEmpty())
+            io.jrunc.sys.Bpf.attachDeviceFilter(dir, DeviceFilter.program(r.devices()));
     }
 
     private void io(List<Spec.ThrottleDevice> l, String key) {

@@ -166,4 +166,44 @@ class CgroupDriverTest {
             for (String d : cg.paths().values()) Fs.removeTree(d);
         }
     }
+
+    /** The generated eBPF device program, loaded into the real cgroup2 mount, decides what a process may open. */
+    @Test
+    void v2DeviceFilterDeniesWhatTheRulesDeny() throws Exception {
+        Path unified = Path.of("/sys/fs/cgroup/unified");
+        Assumptions.assumeTrue(Files.exists(unified.resolve("cgroup.procs")) && Files.isWritable(unified), "no writable cgroup2 mount");
+        String dir = unified.resolve("jrunc-test-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+        V2Cgroup cg = new V2Cgroup(dir);
+        Process sh = new ProcessBuilder("sh", "-c", "read go; head -c1 /dev/zero >/dev/null 2>&1 && echo zero-ok || echo zero-denied; "
+                + "head -c1 /dev/urandom >/dev/null 2>&1 && echo urandom-ok || echo urandom-denied; "
+                + ": > /dev/null && echo null-ok").redirectErrorStream(true).start();
+        try {
+            cg.create();
+            // deny all, allow null (1:3) read/write and urandom (1:9) read only, in the order v1 would apply them
+            cg.apply(res("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+                    + "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rw\"},"
+                    + "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":9,\"access\":\"r\"}]}"));
+            cg.addProcess((int) sh.pid());
+            sh.getOutputStream().write("\n".getBytes());
+            sh.getOutputStream().flush();
+            String out = new String(sh.getInputStream().readAllBytes());
+            assertTrue(sh.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(out.contains("zero-denied"), out);
+            assertTrue(out.contains("urandom-ok"), out);
+            assertTrue(out.contains("null-ok"), out);
+        } finally {
+            sh.destroyForcibly().waitFor();
+            Fs.removeTree(dir);
+        }
+    }
+
+    @Test
+    void deviceFilterProgramShape() {
+        byte[] prog = DeviceFilter.program(List.of(new Spec.DeviceRule(false, "a", null, null, "rwm"),
+                new Spec.DeviceRule(true, "c", 1L, 3L, "rwm")));
+        // 6 prologue + rule 1:3 (type, major, minor, mov, exit) + deny-all (mov, exit); the deny-all ends it
+        assertEquals((6 + 5 + 2) * 8, prog.length);
+        assertEquals((byte) 0x95, prog[prog.length - 8], "ends with exit");
+        assertThrows(JruncException.class, () -> DeviceFilter.access("rwx"));
+    }
 }
