@@ -16,9 +16,13 @@ public interface Cgroup {
 
     /** Re-opens what create recorded in state.json ({@link #paths()}). */
     static Cgroup load(Map<String, String> paths) {
+        if (paths == null || paths.isEmpty()) return none();
         if (paths.size() == 1 && paths.containsKey("")) return new V2Cgroup(paths.get(""));
         return new V1Cgroup(paths);
     }
+
+    /** No cgroup at all: rootless without access to any cgroup (runc skips cgroups with a warning). */
+    static Cgroup none() { return NoCgroup.INSTANCE; }
 
     /** controller (or "name=systemd", or "" for a cgroup2 hierarchy) to absolute directory. */
     Map<String, String> paths();

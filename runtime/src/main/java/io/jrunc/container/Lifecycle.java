@@ -101,8 +101,18 @@ public final class Lifecycle {
             ContainerState st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "",
                     ann, cg.paths(), true);
             store.save(st);
-            cg.create();
-            cg.apply(DeviceRules.effective(linux == null ? null : linux.resources(), linux == null ? null : linux.devices()));
+            try {
+                cg.create();
+                cg.apply(DeviceRules.effective(linux == null ? null : linux.resources(), linux == null ? null : linux.devices()));
+            } catch (JruncException e) {
+                if (sys.geteuid() == 0) throw e;
+                // Rootless without a delegated cgroup: run without one, as runc does, and say so.
+                warn.accept("rootless: running without a cgroup, resource limits are not applied (" + e.getMessage() + ")");
+                try { cg.destroy(); } catch (RuntimeException ignored) { }
+                cg = Cgroup.none();
+                st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "", ann, cg.paths(), false);
+                store.save(st);
+            }
 
             List<Planner.CgroupBind> binds = new ArrayList<>();
             for (Cgroup.Hierarchy h : cg.hierarchies()) {
