@@ -150,7 +150,24 @@ public final class Validator {
             }
         }
         if (l.sysctl() != null) {
-            for (Map.Entry<String, String> e : l.sysctl().entrySet()) sysctl(e.getKey(), created);
+            // A namespace joined by path counts as the container's own unless it is the host's (runc).
+            Set<String> owned = new HashSet<>(created);
+            for (Spec.Namespace ns : l.namespaces() == null ? List.<Spec.Namespace>of() : l.namespaces())
+                if (ns.path() != null && !ns.path().isEmpty() && !isHostNamespace(ns)) owned.add(ns.type());
+            for (Map.Entry<String, String> e : l.sysctl().entrySet()) sysctl(e.getKey(), owned);
+        }
+    }
+
+    private static boolean isHostNamespace(Spec.Namespace ns) {
+        String f = switch (ns.type()) {
+            case "network" -> "net";
+            case "mount" -> "mnt";
+            default -> ns.type();
+        };
+        try {
+            return Files.isSameFile(Path.of(ns.path()), Path.of("/proc/self/ns/" + f));
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -90,6 +90,9 @@ public final class MountOptions {
                     else { clr |= ATTR__ATIME; set = (set & ~ATTR__ATIME) | r[1]; }
                     continue;
                 }
+                // runc's own extension (copy the directory's content into a new tmpfs): not a kernel
+                // option. Accepted; the copy itself is not done yet (the tmpfs starts empty).
+                if (o.equals("tmpcopyup")) continue;
                 if (data.length() > 0) data.append(',');
                 data.append(o);
             }
