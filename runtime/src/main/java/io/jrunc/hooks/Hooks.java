@@ -36,15 +36,6 @@ public final class Hooks {
             }
         }
         pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        // stderr to a file, not a pipe: a chatty hook must not block on a full pipe while we wait.
-        java.io.File errFile;
-        try {
-            errFile = java.io.File.createTempFile("jrunc-hook", ".err");
-        } catch (IOException e) {
-            throw new JruncException("error running " + what + ": " + e.getMessage(), e);
-        }
-        errFile.deleteOnExit();
-        pb.redirectError(errFile);
         Process proc;
         try {
                 // ProcessBuilder execs argv[0], so the hook sees its path as argv[0] (args[0] is dropped).
@@ -53,6 +44,28 @@ public final class Hooks {
         } catch (IOException e) {
             throw new JruncException("error running " + what + ": " + e.getMessage(), e);
         }
+        // Drained on a thread while we wait: a chatty hook must never block on a full pipe. Only the
+        // tail is kept for the error message.
+        java.io.ByteArrayOutputStream errTail = new java.io.ByteArrayOutputStream();
+        Thread drain = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try (java.io.InputStream es = proc.getErrorStream()) {
+                for (int n; (n = es.read(buf)) > 0; ) {
+                    synchronized (errTail) {
+                        errTail.write(buf, 0, n);
+                        if (errTail.size() > 8192) {
+                            byte[] keep = java.util.Arrays.copyOfRange(errTail.toByteArray(), errTail.size() - 1024, errTail.size());
+                            errTail.reset();
+                            errTail.write(keep, 0, keep.length);
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the hook is gone
+            }
+        }, "hook-stderr");
+        drain.setDaemon(true);
+        drain.start();
         try (OutputStream in = proc.getOutputStream()) {
             in.write(stateJson.getBytes(StandardCharsets.UTF_8));
         } catch (IOException ignored) {
@@ -66,9 +79,11 @@ public final class Hooks {
                 proc.waitFor();
                 throw new JruncException("error running " + what + ": timeout after " + h.timeout() + "s");
             }
-            err = java.nio.file.Files.readAllBytes(errFile.toPath());
-            errFile.delete();
-        } catch (InterruptedException | IOException e) {
+            drain.join(1000);
+            synchronized (errTail) {
+                err = errTail.toByteArray();
+            }
+        } catch (InterruptedException e) {
             proc.destroyForcibly();
             throw new JruncException("error running " + what + ": " + e.getMessage(), e);
         }
