@@ -14,18 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Resources, update, pause/resume, ps, kill --all, events: observed from inside and from the host. */
 class CgroupTest extends ConformanceBase {
 
-    private String runIn(Rt r, TestBundle b) throws Exception {
-        b.write();
-        Rt.Result res = r.run("run", "-b", b.dir.toString(), id);
-        assertEquals(0, res.code(), r + ": " + res);
-        return res.out();
-    }
 
-    private static String line(String out, String prefix) {
-        for (String l : out.split("\n")) if (l.startsWith(prefix)) return l.substring(prefix.length()).trim();
-        fail("no line starting with \"" + prefix + "\" in:\n" + out);
-        return null;
-    }
 
     @ParameterizedTest @MethodSource("runtimes")
     void limitsAreAppliedAndReadableInside(String name) throws Exception {

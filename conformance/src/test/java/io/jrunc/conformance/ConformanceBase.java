@@ -113,4 +113,19 @@ abstract class ConformanceBase {
         }
         return out;
     }
+
+    /** Foreground `run` of the bundle; returns the container's stdout. */
+    String runIn(Rt r, TestBundle b) throws Exception {
+        b.write();
+        Rt.Result res = r.run("run", "-b", b.dir.toString(), id);
+        assertEquals(0, res.code(), r + ": " + res);
+        return res.out();
+    }
+
+    /** The rest of the first output line starting with prefix (fails listing the output otherwise). */
+    static String line(String out, String prefix) {
+        for (String l : out.split("\n")) if (l.startsWith(prefix)) return l.substring(prefix.length()).trim();
+        fail("no line starting with \"" + prefix + "\" in:\n" + out);
+        return null;
+    }
 }

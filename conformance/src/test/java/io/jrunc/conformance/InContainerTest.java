@@ -14,12 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What the container sees from inside, read from /proc and the filesystem, for each runtime. */
 class InContainerTest extends ConformanceBase {
 
-    private String runIn(Rt r, TestBundle b) throws Exception {
-        b.write();
-        Rt.Result res = r.run("run", "-b", b.dir.toString(), id);
-        assertEquals(0, res.code(), r + ": " + res);
-        return res.out();
-    }
 
     static long capMask(List<String> names) {
         List<String> all = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
@@ -31,11 +25,6 @@ class InContainerTest extends ConformanceBase {
         return m;
     }
 
-    private static String line(String out, String prefix) {
-        for (String l : out.split("\n")) if (l.startsWith(prefix)) return l.substring(prefix.length()).trim();
-        fail("no line starting with \"" + prefix + "\" in:\n" + out);
-        return null;
-    }
 
     @ParameterizedTest @MethodSource("runtimes")
     void processIdentityCapsAndLimits(String name) throws Exception {
