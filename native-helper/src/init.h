@@ -22,5 +22,6 @@ __attribute__((noreturn)) void init_main(struct init_ctx *c);
 
 /* `jrunc-init wait <pid> -- <cleanup argv...>` (wait.c). */
 int wait_main(int argc, char **argv);
+int front_main(int argc, char **argv);
 
 #endif

@@ -155,6 +155,11 @@ public final class Lifecycle {
             sock = -1;
             if (o.pidfdSocket() != null) sendPidfd(sys, o.pidfdSocket(), initPid);
             if (o.pidFile() != null) writePidFile(Path.of(o.pidFile()), initPid);
+            Map<String, String> cp = cg.paths();
+            String freezer = cp.containsKey("freezer") ? cp.get("freezer") + "/freezer.state"
+                    : cp.containsKey("") ? cp.get("") + "/cgroup.events" : null;
+            store.saveFast(st, freezer, spec.hooks() != null && spec.hooks().poststart() != null
+                    && !spec.hooks().poststart().isEmpty());
             return st;
         } catch (RuntimeException | IOException | Error e) {
             if (sock >= 0) sys.close(sock);

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * at create), exec.fifo while the container is created-but-not-started, and a lock file.
  */
 public final class StateStore {
-    public static final String STATE = "state.json", CONFIG = "config.json", FIFO = "exec.fifo", LOCK = ".lock";
+    public static final String STATE = "state.json", CONFIG = "config.json", FIFO = "exec.fifo", LOCK = ".lock",
+            FAST = "fast", TEMPLATE = "state.tmpl";
     private static final Pattern ID = Pattern.compile("^[\\w+.-]+$");
 
     private final Path root;
@@ -73,6 +74,23 @@ public final class StateStore {
 
     public void save(ContainerState s) {
         writeAtomically(dir(s.id()).resolve(STATE), Json.write(s.toFile()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The files the C front (jrunc-init front) answers state/kill/start from without a JVM: `fast` (flat
+     * key/value lines) and `state.tmpl` (this class's exact `state` output with "@STATUS@" and @PID@ to
+     * fill in). Written last in create, so their presence means the container is fully created.
+     */
+    public void saveFast(ContainerState s, String freezerFile, boolean poststartHooks) {
+        String tmpl = Json.pretty(s.toOci("@STATUS@"));
+        String pid = "\"pid\": " + s.pid() + ",";
+        int at = tmpl.indexOf(pid);
+        if (at < 0) throw new IllegalStateException("state output without pid");
+        tmpl = tmpl.substring(0, at) + "\"pid\": @PID@," + tmpl.substring(at + pid.length());
+        writeAtomically(dir(s.id()).resolve(TEMPLATE), tmpl.getBytes(StandardCharsets.UTF_8));
+        String fast = "v1\npid " + s.pid() + "\nstarttime " + s.initStartTime() + "\nfreezer "
+                + (freezerFile == null ? "-" : freezerFile) + "\npoststart " + (poststartHooks ? 1 : 0) + "\n";
+        writeAtomically(dir(s.id()).resolve(FAST), fast.getBytes(StandardCharsets.UTF_8));
     }
 
     /** temp file + rename in the same directory, so readers never see a half-written file. */
