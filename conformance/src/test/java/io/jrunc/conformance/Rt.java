@@ -61,7 +61,16 @@ final class Rt {
         return run(null, args);
     }
 
+    /** With extra environment variables (e.g. JRUNC_NO_FRONT=1 to force jrunc's JVM path). */
+    Result runEnv(java.util.Map<String, String> env, String... args) {
+        return run(null, env, args);
+    }
+
     Result run(Path cwd, String... args) {
+        return run(cwd, java.util.Map.of(), args);
+    }
+
+    Result run(Path cwd, java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(binary, "--root", root.toString()));
         cmd.addAll(Arrays.asList(args));
         try {
@@ -70,6 +79,7 @@ final class Rt {
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 if (cwd != null) pb.directory(cwd.toFile());
+                pb.environment().putAll(env);
                 Process p = pb.start();
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor();
