@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,7 +26,9 @@ struct fast {
     long pid;
     unsigned long long starttime;
     char freezer[512]; /* freezer.state (v1) or cgroup.events (v2), or "-" */
-    int poststart;
+    int poststart, poststop;
+    int ncgroups;
+    char cgroups[32][512]; /* directories delete removes */
 };
 
 static int read_file(const char *path, char *buf, size_t size) {
@@ -51,7 +54,7 @@ static bool valid_id(const char *id) {
 }
 
 static bool load_fast(const char *dir, struct fast *f) {
-    char path[4200], buf[2048];
+    char path[4200], buf[20000];
     snprintf(path, sizeof(path), "%s/fast", dir);
     if (read_file(path, buf, sizeof(buf)) <= 0) return false;
     memset(f, 0, sizeof(*f));
@@ -62,6 +65,11 @@ static bool load_fast(const char *dir, struct fast *f) {
         else if (!strncmp(line, "starttime ", 10)) { f->starttime = strtoull(line + 10, NULL, 10); st = true; }
         else if (!strncmp(line, "freezer ", 8)) snprintf(f->freezer, sizeof(f->freezer), "%s", line + 8);
         else if (!strncmp(line, "poststart ", 10)) f->poststart = atoi(line + 10);
+        else if (!strncmp(line, "poststop ", 9)) f->poststop = atoi(line + 9);
+        else if (!strncmp(line, "cgroup ", 7)) {
+            if (f->ncgroups == 32) return false;
+            snprintf(f->cgroups[f->ncgroups++], sizeof(f->cgroups[0]), "%s", line + 7);
+        }
     }
     return v && pid && st && f->freezer[0];
 }
@@ -165,6 +173,35 @@ static int do_start(const char *dir, const struct fast *f) {
     return 0;
 }
 
+/*
+ * delete of a stopped container without poststop hooks: rmdir its cgroups, remove the state directory.
+ * A cgroup that still holds processes (EBUSY) needs killing: that, and any other surprise, is the JVM's.
+ */
+static int do_delete(const char *dir, const struct fast *f) {
+    if (f->poststop || strcmp(status(dir, f), "stopped") != 0) return FALLBACK;
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/.lock", dir);
+    int lock = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (lock < 0 || fcntl(lock, F_SETLKW, &fl) < 0) return FALLBACK;
+    for (int i = 0; i < f->ncgroups; i++)
+        if (rmdir(f->cgroups[i]) < 0 && errno != ENOENT) {
+            close(lock);
+            return FALLBACK;
+        }
+    DIR *d = opendir(dir);
+    if (!d) {
+        close(lock);
+        return FALLBACK;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+    close(lock);
+    return rmdir(dir) == 0 ? 0 : FALLBACK;
+}
+
 int front_main(int argc, char **argv) {
     const char *root = "/run/jrunc";
     bool root_given = false;
@@ -179,7 +216,13 @@ int front_main(int argc, char **argv) {
     if (geteuid() != 0 && !root_given) return FALLBACK; /* $XDG_RUNTIME_DIR/jrunc: Java decides */
     if (i >= argc) return FALLBACK;
     const char *cmd = argv[i++];
-    /* exactly: state ID | start ID | kill ID [SIG] -- no flags */
+    bool force = false;
+    /* exactly: state ID | start ID | kill ID [SIG] | delete [-f|--force] ID */
+    if (!strcmp(cmd, "delete") && i < argc && (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))) {
+        force = true;
+        i++;
+    }
+    (void)force; /* a stopped container is deleted the same way with or without --force */
     if (i >= argc || argv[i][0] == '-' || !valid_id(argv[i])) return FALLBACK;
     const char *id = argv[i++];
     const char *extra = i < argc ? argv[i++] : NULL;
@@ -191,5 +234,6 @@ int front_main(int argc, char **argv) {
     if (!strcmp(cmd, "state") && !extra) return do_state(dir, &f);
     if (!strcmp(cmd, "kill")) return do_kill(dir, &f, extra);
     if (!strcmp(cmd, "start") && !extra) return do_start(dir, &f);
+    if (!strcmp(cmd, "delete") && !extra) return do_delete(dir, &f);
     return FALLBACK;
 }

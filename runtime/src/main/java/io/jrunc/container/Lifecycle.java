@@ -158,8 +158,9 @@ public final class Lifecycle {
             Map<String, String> cp = cg.paths();
             String freezer = cp.containsKey("freezer") ? cp.get("freezer") + "/freezer.state"
                     : cp.containsKey("") ? cp.get("") + "/cgroup.events" : null;
-            store.saveFast(st, freezer, spec.hooks() != null && spec.hooks().poststart() != null
-                    && !spec.hooks().poststart().isEmpty());
+            Spec.Hooks hk = spec.hooks();
+            store.saveFast(st, freezer, hk != null && hk.poststart() != null && !hk.poststart().isEmpty(),
+                    hk != null && hk.poststop() != null && !hk.poststop().isEmpty());
             return st;
         } catch (RuntimeException | IOException | Error e) {
             if (sock >= 0) sys.close(sock);

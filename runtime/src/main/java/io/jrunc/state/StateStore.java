@@ -81,7 +81,7 @@ public final class StateStore {
      * key/value lines) and `state.tmpl` (this class's exact `state` output with "@STATUS@" and @PID@ to
      * fill in). Written last in create, so their presence means the container is fully created.
      */
-    public void saveFast(ContainerState s, String freezerFile, boolean poststartHooks) {
+    public void saveFast(ContainerState s, String freezerFile, boolean poststartHooks, boolean poststopHooks) {
         String tmpl = Json.pretty(s.toOci("@STATUS@"));
         String pid = "\"pid\": " + s.pid() + ",";
         int at = tmpl.indexOf(pid);
@@ -89,7 +89,11 @@ public final class StateStore {
         tmpl = tmpl.substring(0, at) + "\"pid\": @PID@," + tmpl.substring(at + pid.length());
         writeAtomically(dir(s.id()).resolve(TEMPLATE), tmpl.getBytes(StandardCharsets.UTF_8));
         String fast = "v1\npid " + s.pid() + "\nstarttime " + s.initStartTime() + "\nfreezer "
-                + (freezerFile == null ? "-" : freezerFile) + "\npoststart " + (poststartHooks ? 1 : 0) + "\n";
+                + (freezerFile == null ? "-" : freezerFile) + "\npoststart " + (poststartHooks ? 1 : 0)
+                + "\npoststop " + (poststopHooks ? 1 : 0) + "\n";
+        // the cgroup directories delete removes, deepest hierarchy paths as recorded (one per line)
+        if (s.createdCgroup() && s.cgroupPaths() != null)
+            for (String d : new java.util.LinkedHashSet<>(s.cgroupPaths().values())) fast += "cgroup " + d + "\n";
         writeAtomically(dir(s.id()).resolve(FAST), fast.getBytes(StandardCharsets.UTF_8));
     }
 
