@@ -3,59 +3,82 @@ package io.jrunc.cgroup;
 import io.jrunc.bundle.Spec;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * A container's cgroup, created, limited, observed and removed by jrunc (cgroupfs driver). The mode
- * (v1, hybrid, v2) is read from the host at run time; paths follow runc: an absolute cgroupsPath is used
- * as is in every hierarchy; a relative or empty one is placed under the caller's own cgroup.
+ * A container's cgroup, created, limited, observed and removed by jrunc (runc's cgroupfs driver). The
+ * host's mode is read from /proc/self/mountinfo at run time: pure v2 ({@link V2Cgroup}), v1 or hybrid
+ * ({@link V1Cgroup}; hybrid also creates and joins the directory in the cgroup2 mount, as runc does).
+ * Paths follow runc: an absolute cgroupsPath is that path in every hierarchy; a relative or empty one is
+ * placed under the calling process' own cgroup of each hierarchy, named cgroupsPath or else the id.
  */
 public interface Cgroup {
+    /** Detects v1/v2/hybrid from this host and computes the container's directories (nothing is created). */
     static Cgroup forContainer(String id, String cgroupsPath) {
         return Host.current().forContainer(id, cgroupsPath);
     }
 
-    /** Re-opens what create recorded in state.json ({@link #paths()}). */
+    /** Re-opens what {@link #paths()} returned at create time (state.json). */
     static Cgroup load(Map<String, String> paths) {
         if (paths == null || paths.isEmpty()) return none();
-        if (paths.size() == 1 && paths.containsKey("")) return new V2Cgroup(paths.get(""));
-        return new V1Cgroup(paths);
+        if (paths.size() == 1 && paths.containsKey("")) return new V2Cgroup(paths.get(""), null);
+        return new V1Cgroup(paths, null, null);
     }
 
     /** No cgroup at all: rootless without access to any cgroup (runc skips cgroups with a warning). */
     static Cgroup none() { return NoCgroup.INSTANCE; }
 
-    /** controller (or "name=systemd", or "" for a cgroup2 hierarchy) to absolute directory. */
+    /** Where the package's warnings go (e.g. "Kernel memory settings are ignored"); the CLI passes its log. */
+    static void warnings(Consumer<String> sink) { Fs.warn = sink; }
+
+    /**
+     * controller -> absolute directory: "" for the cgroup2 directory (pure v2, and hybrid hosts), v1
+     * controllers by name ("cpu" and "cpuacct" both listed when co-mounted), "name=systemd".
+     */
     Map<String, String> paths();
 
+    /** Pure cgroup v2 (the unified hierarchy only). */
     boolean isV2();
 
+    /** mkdir -p in every hierarchy; v1 cpuset gets cpus/mems from its parent, v2 ancestors delegate controllers. */
     void create();
 
-    /** The one writer of linux.resources, for create and update; null fields are left untouched. */
+    /** The one writer of linux.resources, for create and update: null (or, as in runc, 0) fields are left untouched. */
     void apply(Spec.Resources r);
 
+    /** Writes pid to cgroup.procs in every hierarchy. */
     void addProcess(int pid);
 
+    /** Every pid in the container's cgroup and its descendants. */
     List<Integer> pids();
 
+    /** Stops every task (v1 freezer.state FROZEN, v2 cgroup.freeze) and waits until they are. */
     void freeze();
 
     void thaw();
 
     boolean isFrozen();
 
+    /** Signals every process: v2 SIGKILL by cgroup.kill when present; else freeze, signal each, thaw. */
     void killAll(int signal);
 
-    /** Kills what is left, then removes every directory, deepest first. Absent directories are fine. */
+    /** SIGKILLs what is left, then removes the container's directories (children first). Absent ones are fine. */
     void destroy();
 
-    /** runc's events "data" object (types/events.go Stats): cpu, memory, pids, blkio, hugetlb. */
+    /** runc's `events` "data" object (types/events.go Stats): cpu, cpuset, memory, pids, blkio, hugetlb, ... */
     Map<String, Object> stats();
 
-    /** How many times the OOM killer has killed in this cgroup (v1 memory.oom_control, v2 memory.events). */
-    long oomKills();
+    /** How many times the OOM killer killed in this cgroup (v1 memory.oom_control, v2 memory.events oom_kill). */
+    long oomKillCount();
 
-    /** For `cgroup` mounts inside the container. */
+    /** Old name of {@link #oomKillCount()}. */
+    default long oomKills() { return oomKillCount(); }
+
+    /**
+     * For `cgroup` mounts inside the container: each v1 hierarchy's host mount point, its controllers as
+     * mounted ("cpu,cpuacct", "name=systemd") and our directory in it; on pure v2 one entry with
+     * controllers "". A hybrid host's cgroup2 directory is not listed (runc does not mount it).
+     */
     List<Hierarchy> hierarchies();
 
     record Hierarchy(String mountPoint, String controllers, String dir) {}

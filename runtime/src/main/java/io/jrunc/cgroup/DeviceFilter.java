@@ -22,6 +22,14 @@ public final class DeviceFilter {
     private static final int LDXW = 0x61, AND32K = 0x54, RSH32K = 0x74, MOV32X = 0xbc, MOV32K = 0xb4,
             JNEK = 0x55, JNEX = 0x5d, EXIT = 0x95;
 
+    /**
+     * The hook cgroup v2's apply() calls for linux.resources.devices: the program below, loaded and
+     * attached to the cgroup directory (BPF_F_ALLOW_MULTI) through libjrunc.
+     */
+    static void attach(String cgroupDir, List<Spec.DeviceRule> rules) {
+        io.jrunc.sys.Bpf.attachDeviceFilter(cgroupDir, program(rules));
+    }
+
     public static byte[] program(List<Spec.DeviceRule> rules) {
         List<Insn> p = new ArrayList<>();
         p.add(new Insn(LDXW, 2, 1, 0, 0));       // r2 = access_type

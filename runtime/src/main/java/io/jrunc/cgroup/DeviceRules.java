@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The device access rules a container's cgroup gets: the config's rules, then the devices every
  * container needs (runc's specconv.AllowedDevices: mknod of anything, the default /dev nodes, pts, ptmx,
- * console, tun), then an allow rule for each linux.devices entry. Later rules win, as in the kernel.
+ * tun; not 5:1: /dev/console is a bind-mounted pty), then an allow rule for each linux.devices entry.
+ * Later rules win, as in the kernel.
  */
 public final class DeviceRules {
     private DeviceRules() {}
@@ -20,7 +21,7 @@ public final class DeviceRules {
             allow("c", null, null, "m"), allow("b", null, null, "m"),
             allow("c", 1L, 3L, "rwm"), allow("c", 1L, 8L, "rwm"), allow("c", 1L, 7L, "rwm"),
             allow("c", 5L, 0L, "rwm"), allow("c", 1L, 5L, "rwm"), allow("c", 1L, 9L, "rwm"),
-            allow("c", 5L, 1L, "rwm"), allow("c", 136L, null, "rwm"), allow("c", 5L, 2L, "rwm"),
+            allow("c", 136L, null, "rwm"), allow("c", 5L, 2L, "rwm"),
             allow("c", 10L, 200L, "rwm"));
 
     public static Spec.Resources effective(Spec.Resources r, List<Spec.Device> devices) {

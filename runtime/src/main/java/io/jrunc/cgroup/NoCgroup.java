@@ -15,12 +15,12 @@ enum NoCgroup implements Cgroup {
     @Override public void apply(Spec.Resources r) { }
     @Override public void addProcess(int pid) { }
     @Override public List<Integer> pids() { return List.of(); }
-    @Override public void freeze() { throw new JruncException("cannot pause a container without a cgroup (rootless without delegation)"); }
+    @Override public void freeze() { throw new JruncException("cannot toggle freezer: cgroups not configured for container"); }
     @Override public void thaw() { }
     @Override public boolean isFrozen() { return false; }
     @Override public void killAll(int signal) { }
     @Override public void destroy() { }
     @Override public Map<String, Object> stats() { return Map.of(); }
-    @Override public long oomKills() { return 0; }
+    @Override public long oomKillCount() { return 0; }
     @Override public List<Hierarchy> hierarchies() { return List.of(); }
 }

@@ -2,208 +2,418 @@ package io.jrunc.cgroup;
 
 import io.jrunc.JruncException;
 import io.jrunc.bundle.Spec;
-import io.jrunc.sys.Linux;
-import io.jrunc.sys.LinuxException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** cgroup v2: one directory in the unified hierarchy. */
+/**
+ * cgroup v2: one directory in the unified hierarchy (runc's fs2). Also used by {@link V1Cgroup} for the
+ * cgroup2 directory of a hybrid host.
+ */
 final class V2Cgroup implements Cgroup {
     private final String dir;
+    /** The cgroup2 mount point, or null when re-opened from state.json (then found by walking up). */
+    private final String mount;
 
-    V2Cgroup(String dir) { this.dir = dir; }
+    V2Cgroup(String dir, String mount) {
+        this.dir = dir;
+        this.mount = mount;
+    }
+
+    String dir() { return dir; }
 
     @Override public Map<String, String> paths() { return Map.of("", dir); }
 
     @Override public boolean isV2() { return true; }
 
-    String dir() { return dir; }
+    // ---------------------------------------------------------------- create
 
-    @Override public void create() {
-        Path d = Path.of(dir);
-        // Controllers must be enabled in every ancestor's subtree_control for the leaf to have them.
+    /** The hierarchy's root: the mount point, or the topmost ancestor that is still a cgroup. */
+    private Path top() {
+        if (mount != null) return Path.of(mount);
+        Path p = Path.of(dir);
+        while (p.getParent() != null && Files.exists(p.getParent().resolve("cgroup.controllers"))) p = p.getParent();
+        return p;
+    }
+
+    /** Every directory from the mount point down to ours. */
+    private List<Path> chain() {
+        Path top = top(), d = Path.of(dir);
+        if (!d.startsWith(top) || d.equals(top)) throw new JruncException("invalid cgroup path " + dir + " (not below " + top + ")");
         List<Path> chain = new ArrayList<>();
-        for (Path p = d.getParent(); p != null && Fs.exists(p.toString(), "cgroup.controllers"); p = p.getParent()) chain.add(0, p);
-        Fs.mkdirs(dir);
-        for (Path p : chain) {
-            String avail = Fs.read(p.toString(), "cgroup.controllers");
-            if (avail == null || avail.isEmpty()) continue;
-            StringBuilder sb = new StringBuilder();
-            for (String c : avail.split(" ")) sb.append(sb.length() == 0 ? "" : " ").append('+').append(c);
-            try {
-                Fs.write(p.toString(), "cgroup.subtree_control", sb.toString());
-            } catch (JruncException e) {
-                // The root or a cgroup with processes cannot delegate every controller ("no internal
-                // processes"); what could be enabled is enough, limits that need more fail clearly later.
+        chain.add(top);
+        Path cur = top;
+        for (Path part : top.relativize(d)) chain.add(cur = cur.resolve(part));
+        return chain;
+    }
+
+    @Override public void create() { create(true); }
+
+    /**
+     * As runc's fs2 CreateCgroupPath: mkdir each missing level; each ancestor (mount root included, our
+     * directory not) delegates every controller it has to its children. Directories made here are
+     * removed again on failure.
+     */
+    void create(boolean delegateAll) {
+        List<Path> chain = chain();
+        List<Path> made = new ArrayList<>();
+        try {
+            for (int i = 0; i < chain.size(); i++) {
+                Path p = chain.get(i);
+                if (i > 0) {
+                    try {
+                        Files.createDirectory(p);
+                        made.add(p);
+                    } catch (java.nio.file.FileAlreadyExistsException ignored) {
+                        // joining an existing cgroup is fine
+                    } catch (IOException e) {
+                        throw new JruncException("cannot create cgroup " + p + ": " + Fs.reason(e), e);
+                    }
+                    String type = Fs.read(p.toString(), "cgroup.type");
+                    if ("domain invalid".equals(type))
+                        throw new JruncException("cannot enter cgroupv2 \"" + p + "\" with domain controllers -- it is in an invalid state");
+                }
+                if (delegateAll && i < chain.size() - 1) delegate(p, null);
             }
+        } catch (RuntimeException e) {
+            for (int i = made.size() - 1; i >= 0; i--) {
+                try { Files.deleteIfExists(made.get(i)); } catch (IOException ignored) { }
+            }
+            throw e;
         }
     }
 
-    /** runc 1.1's shares -> weight mapping: [2, 262144] onto [1, 10000]. */
+    /** Whether the hierarchy's root offers the controller (cgroup.controllers of the mount point). */
+    boolean available(String controller) { return words(Fs.read(top().toString(), "cgroup.controllers")).contains(controller); }
+
+    /** Makes the given controllers (null: all available) reach our directory, enabling them in each ancestor. */
+    void delegate(Collection<String> wanted) {
+        List<Path> chain = chain();
+        for (int i = 0; i < chain.size() - 1; i++) delegate(chain.get(i), wanted);
+    }
+
+    /** Enables in p's cgroup.subtree_control what p has and does not delegate yet; all at once, else one by one. */
+    private static void delegate(Path p, Collection<String> wanted) {
+        String d = p.toString();
+        String avail = Fs.read(d, "cgroup.controllers");
+        if (avail == null || avail.isEmpty()) return;
+        Set<String> on = words(Fs.read(d, "cgroup.subtree_control"));
+        List<String> add = new ArrayList<>();
+        for (String c : avail.split("\\s+"))
+            if (!on.contains(c) && (wanted == null || wanted.contains(c))) add.add("+" + c);
+        if (add.isEmpty()) return;
+        if (Fs.tryWrite(d, "cgroup.subtree_control", String.join(" ", add)) == null) return;
+        // A cgroup with processes of its own cannot delegate domain controllers ("no internal processes"),
+        // rootless may lack some: enable what can be; a limit needing the rest fails clearly later.
+        for (String c : add) Fs.tryWrite(d, "cgroup.subtree_control", c);
+    }
+
+    private static Set<String> words(String s) {
+        Set<String> out = new LinkedHashSet<>();
+        if (s != null) for (String w : s.split("\\s+")) if (!w.isEmpty()) out.add(w);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    /** runc 1.1's cgroups.ConvertCPUSharesToCgroupV2Value: shares [2, 262144] onto cpu.weight [1, 10000]. */
     static long sharesToWeight(long shares) {
         if (shares == 0) return 0;
         return 1 + ((shares - 2) * 9999) / 262142;
     }
 
-    /** blkio weight [10, 1000] onto io.weight [1, 10000]. */
+    /** runc's ConvertBlkIOToIOWeightValue: blkio weight [10, 1000] onto io.weight [1, 10000]. */
     static long blkioToIoWeight(long w) {
         if (w == 0) return 0;
         return 1 + (w - 10) * 9999 / 990;
     }
 
-    private static String max(long v) { return v < 0 ? "max" : Long.toString(v); }
+    /**
+     * runc's ConvertMemorySwapToCgroupV2Value: the spec's swap is memory+swap (v1 memsw); v2 limits swap
+     * alone. 0 means unset, -1 unlimited.
+     */
+    static long swapToV2(long swap, long memory) {
+        if (memory == -1 && swap == 0) return -1;
+        if (swap == -1 || swap == 0) return swap;
+        if (memory == 0 || memory == -1) throw new JruncException("unable to set swap limit without memory limit");
+        if (memory < 0) throw new JruncException("invalid memory value: " + memory);
+        if (swap < memory) throw new JruncException("memory+swap limit should be >= memory limit");
+        return swap - memory;
+    }
 
+    /** runc's numToStr: 0 unset (null), -1 "max". */
+    private static String numToStr(long v) {
+        if (v == 0) return null;
+        return v == -1 ? "max" : Long.toString(v);
+    }
+
+    static long z(Long v) { return v == null ? 0 : v; }
+
+    static long z(Integer v) { return v == null ? 0 : v; }
+
+    /** Same order as runc's fs2 Set: pids, memory, io, cpu, devices, cpuset, hugetlb, rdma, unified. */
     @Override public void apply(Spec.Resources r) {
         if (r == null) return;
-        Spec.Memory m = r.memory();
-        if (m != null) {
-            if (m.reservation() != null) Fs.write(dir, "memory.low", max(m.reservation()));
-            if (m.limit() != null) Fs.write(dir, "memory.max", max(m.limit()));
-            // runtime-spec swap is memory+swap (v1 memsw); v2 wants the swap part alone.
-            if (m.swap() != null) {
-                String swap;
-                if (m.swap() < 0) swap = "max";
-                else if (m.limit() == null || m.limit() < 0) throw JruncException.config("/linux/resources/memory/swap",
-                        "a swap limit on cgroup v2 needs a memory limit");
-                else if (m.swap() < m.limit()) throw JruncException.config("/linux/resources/memory/swap",
-                        "swap (memory+swap) " + m.swap() + " is below the memory limit " + m.limit());
-                else swap = Long.toString(m.swap() - m.limit());
-                if (Fs.exists(dir, "memory.swap.max")) Fs.write(dir, "memory.swap.max", swap);
-            }
-            if (Boolean.TRUE.equals(m.disableOOMKiller()))
-                throw JruncException.config("/linux/resources/memory/disableOOMKiller", "disableOOMKiller is not supported on cgroup v2");
-        }
-        Spec.Cpu c = r.cpu();
-        if (c != null) {
-            if (c.shares() != null && c.shares() != 0) Fs.write(dir, "cpu.weight", Long.toString(sharesToWeight(c.shares())));
-            if ((c.quota() != null && c.quota() != 0) || (c.period() != null && c.period() != 0)) {
-                String q = c.quota() == null || c.quota() == 0 ? "max" : max(c.quota());
-                long period = c.period() == null || c.period() == 0 ? 100000 : c.period();
-                Fs.write(dir, "cpu.max", q + " " + period);
-            }
-            if (c.burst() != null) Fs.write(dir, "cpu.max.burst", Long.toString(c.burst()));
-            if (c.idle() != null) Fs.write(dir, "cpu.idle", Long.toString(c.idle()));
-            if (c.cpus() != null && !c.cpus().isEmpty()) Fs.write(dir, "cpuset.cpus", c.cpus());
-            if (c.mems() != null && !c.mems().isEmpty()) Fs.write(dir, "cpuset.mems", c.mems());
-        }
-        if (r.pids() != null && r.pids().limit() != null)
-            Fs.write(dir, "pids.max", r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max");
-        Spec.BlockIo b = r.blockIO();
-        if (b != null) {
-            if (b.weight() != null && b.weight() != 0) Fs.write(dir, "io.weight", "default " + blkioToIoWeight(b.weight()));
-            if (b.weightDevice() != null) for (Spec.WeightDevice w : b.weightDevice())
-                if (w.weight() != null) Fs.write(dir, "io.weight", w.major() + ":" + w.minor() + " " + blkioToIoWeight(w.weight()));
-            io(b.throttleReadBpsDevice(), "rbps");
-            io(b.throttleWriteBpsDevice(), "wbps");
-            io(b.throttleReadIOPSDevice(), "riops");
-            io(b.throttleWriteIOPSDevice(), "wiops");
-        }
-        if (r.hugepageLimits() != null)
-            for (Spec.HugepageLimit h : r.hugepageLimits()) Fs.write(dir, "hugetlb." + h.pageSize() + ".max", Long.toString(h.limit()));
-        if (r.unified() != null) {
-            for (Map.Entry<String, String> e : r.unified().entrySet()) {
-                String k = e.getKey();
-                if (k.contains("/") || k.startsWith(".") || k.startsWith("cgroup."))
-                    throw JruncException.config("/linux/resources/unified/" + k, "\"" + k + "\" is not a resource file");
-                Fs.write(dir, k, e.getValue());
-            }
-        }
-        // v2 has no devices.allow: the same rules become an eBPF program attached to the cgroup. With
-        // BPF_F_ALLOW_MULTI every attached program must allow, so a later update can only narrow access.
-        if (r.devices() != null && !r.devices().isEmpty())
-            io.jrunc.sys.Bpf.attachDeviceFilter(dir, DeviceFilter.program(r.devices()));
+        if (r.pids() != null) applyPids(dir, r.pids());
+        if (r.memory() != null) applyMemory(r.memory());
+        if (r.blockIO() != null) applyIo(r.blockIO());
+        if (r.cpu() != null) applyCpu(r.cpu());
+        // v2 has no devices.allow: the rules become an eBPF program (DeviceFilter). A null list leaves the
+        // attached filter alone (update); create always passes the effective rules (DeviceRules).
+        if (r.devices() != null && !r.devices().isEmpty()) DeviceFilter.attach(dir, r.devices());
+        if (r.cpu() != null) applyCpuset(dir, r.cpu());
+        if (r.hugepageLimits() != null) applyHugetlb(r.hugepageLimits());
+        if (r.rdma() != null) applyRdma(dir, r.rdma());
+        if (r.unified() != null) applyUnified(r.unified());
     }
 
-    private void io(List<Spec.ThrottleDevice> l, String key) {
+    static void applyPids(String dir, Spec.Pids p) {
+        long limit = z(p.limit());
+        if (limit != 0) Fs.write(dir, "pids.max", limit > 0 ? Long.toString(limit) : "max");
+    }
+
+    private void applyMemory(Spec.Memory m) {
+        if (m.kernel() != null || m.kernelTCP() != null) Fs.warn("Kernel memory settings are ignored and will be removed");
+        long limit = z(m.limit()), swap = z(m.swap()), reservation = z(m.reservation());
+        if (limit == 0 && swap == 0 && reservation == 0) return;
+        if (Boolean.TRUE.equals(m.checkBeforeUpdate())) checkUsage(Fs.num(dir, "memory.current"), limit, swap);
+        String swapStr = numToStr(swapToV2(swap, limit));
+        if (swapStr == null && swap > 0) swapStr = "0"; // memory == memory+swap: no swap at all
+        if (swapStr != null) {
+            IOException e = Fs.tryWrite(dir, "memory.swap.max", swapStr);
+            // No swap accounting: setting "max" or "0" is what the kernel does anyway.
+            if (e != null && !(Fs.missing(e) && (swapStr.equals("max") || swapStr.equals("0"))))
+                throw Fs.failed(dir, "memory.swap.max", swapStr, e);
+        }
+        String v = numToStr(limit);
+        if (v != null) Fs.write(dir, "memory.max", v);
+        v = numToStr(reservation);
+        if (v != null) Fs.write(dir, "memory.low", v);
+    }
+
+    /** runc's CheckMemoryUsage (memory.checkBeforeUpdate): refuse limits at or below what is in use. */
+    static void checkUsage(long usage, long limit, long swap) {
+        if (usage <= 0) return; // unknown: best effort, as runc
+        if (swap > 0 && swap <= usage) throw new JruncException("rejecting memory+swap limit " + swap + " <= usage " + usage);
+        if (limit > 0 && limit <= usage) throw new JruncException("rejecting memory limit " + limit + " <= usage " + usage);
+    }
+
+    private void applyIo(Spec.BlockIo b) {
+        long weight = z(b.weight());
+        if (weight != 0) {
+            // BFQ takes blkio weights as they are; otherwise io.weight with runc's conversion.
+            IOException e = Fs.tryWrite(dir, "io.bfq.weight", Long.toString(weight));
+            if (e != null) {
+                if (!Fs.missing(e)) throw Fs.failed(dir, "io.bfq.weight", Long.toString(weight), e);
+                Fs.write(dir, "io.weight", Long.toString(blkioToIoWeight(weight)));
+            }
+        }
+        if (b.weightDevice() != null) {
+            boolean bfq = Fs.exists(dir, "io.bfq.weight");
+            for (Spec.WeightDevice w : b.weightDevice()) {
+                if (z(w.weight()) == 0) continue;
+                String dev = w.major() + ":" + w.minor() + " ";
+                if (bfq) Fs.write(dir, "io.bfq.weight", dev + w.weight());
+                else Fs.write(dir, "io.weight", dev + blkioToIoWeight(w.weight()));
+            }
+        }
+        ioMax(b.throttleReadBpsDevice(), "rbps");
+        ioMax(b.throttleWriteBpsDevice(), "wbps");
+        ioMax(b.throttleReadIOPSDevice(), "riops");
+        ioMax(b.throttleWriteIOPSDevice(), "wiops");
+    }
+
+    private void ioMax(List<Spec.ThrottleDevice> l, String key) {
         if (l != null) for (Spec.ThrottleDevice t : l) Fs.write(dir, "io.max", t.major() + ":" + t.minor() + " " + key + "=" + t.rate());
     }
+
+    private void applyCpu(Spec.Cpu c) {
+        if (z(c.realtimePeriod()) != 0 || z(c.realtimeRuntime()) != 0)
+            Fs.warn("cpu realtimePeriod/realtimeRuntime are not supported on cgroup v2 and are ignored");
+        if (c.idle() != null) Fs.write(dir, "cpu.idle", Long.toString(c.idle()));
+        long weight = sharesToWeight(z(c.shares()));
+        if (weight != 0) Fs.write(dir, "cpu.weight", Long.toString(weight));
+        long quota = z(c.quota()), period = z(c.period());
+        if (quota != 0 || period != 0) {
+            String q;
+            if (quota > 0) q = Long.toString(quota);
+            else if (quota < 0) q = "max";
+            else { // only the period changes: keep the current quota (runc 1.1 would reset it to max)
+                String cur = Fs.read(dir, "cpu.max");
+                q = cur == null || cur.isEmpty() ? "max" : cur.split("\\s+")[0];
+            }
+            Fs.write(dir, "cpu.max", period != 0 ? q + " " + period : q);
+        }
+        if (c.burst() != null) Fs.write(dir, "cpu.max.burst", Long.toString(c.burst()));
+    }
+
+    static void applyCpuset(String dir, Spec.Cpu c) {
+        if (c.cpus() != null && !c.cpus().isEmpty()) Fs.write(dir, "cpuset.cpus", c.cpus());
+        if (c.mems() != null && !c.mems().isEmpty()) Fs.write(dir, "cpuset.mems", c.mems());
+    }
+
+    /** hugetlb.<size>.max, and .rsvd.max where the kernel has reservation accounting (5.7+). */
+    void applyHugetlb(List<Spec.HugepageLimit> limits) {
+        boolean rsvd = true;
+        for (Spec.HugepageLimit h : limits) {
+            String prefix = "hugetlb." + h.pageSize(), v = Long.toString(h.limit());
+            Fs.write(dir, prefix + ".max", v);
+            if (!rsvd) continue;
+            IOException e = Fs.tryWrite(dir, prefix + ".rsvd.max", v);
+            if (e != null) {
+                if (!Fs.missing(e)) throw Fs.failed(dir, prefix + ".rsvd.max", v, e);
+                rsvd = false;
+            }
+        }
+    }
+
+    /** rdma.max: "<device> hca_handle=N hca_object=M" (same in v1). */
+    static void applyRdma(String dir, Map<String, Spec.Rdma> rdma) {
+        for (Map.Entry<String, Spec.Rdma> e : rdma.entrySet()) {
+            StringBuilder sb = new StringBuilder(e.getKey());
+            Spec.Rdma l = e.getValue();
+            if (l == null) continue;
+            if (l.hcaHandles() != null) sb.append(" hca_handle=").append(l.hcaHandles());
+            if (l.hcaObjects() != null) sb.append(" hca_object=").append(l.hcaObjects());
+            Fs.write(dir, "rdma.max", sb.toString());
+        }
+    }
+
+    /** linux.resources.unified: each value written verbatim to the file named by its key. */
+    private void applyUnified(Map<String, String> unified) {
+        for (Map.Entry<String, String> e : unified.entrySet()) {
+            String k = e.getKey();
+            if (k.isEmpty() || k.contains("/") || k.equals(".") || k.equals("..") || k.contains("\0"))
+                throw JruncException.config("/linux/resources/unified", "unified resource \"" + k + "\" must be a file name (no slashes)");
+            IOException x = Fs.tryWrite(dir, k, e.getValue());
+            if (x == null) continue;
+            if (Fs.missing(x) || Fs.denied(x)) {
+                String[] sk = k.split("\\.", 2);
+                if (sk.length != 2)
+                    throw JruncException.config("/linux/resources/unified", "unified resource \"" + k + "\" must be in the form CONTROLLER.PARAMETER");
+                if (!sk[0].equals("cgroup") && !words(Fs.read(dir, "cgroup.controllers")).contains(sk[0]))
+                    throw JruncException.config("/linux/resources/unified",
+                            "unified resource \"" + k + "\" can't be set: controller \"" + sk[0] + "\" not available");
+            }
+            throw new JruncException("unable to set unified resource \"" + k + "\": " + Fs.failed(dir, k, e.getValue(), x).getMessage(), x);
+        }
+    }
+
+    // ---------------------------------------------------------------- processes
 
     @Override public void addProcess(int pid) { Fs.write(dir, "cgroup.procs", Integer.toString(pid)); }
 
     @Override public List<Integer> pids() { return Fs.procs(dir); }
 
     @Override public void freeze() {
-        Fs.write(dir, "cgroup.freeze", "1");
-        for (int i = 0; i < 1000 && !isFrozen(); i++) V1Cgroup.sleep();
-        if (!isFrozen()) {
-            Fs.write(dir, "cgroup.freeze", "0");
-            throw new JruncException("cannot freeze the container: tasks would not stop");
+        IOException e = Fs.tryWrite(dir, "cgroup.freeze", "1");
+        if (e != null) throw new JruncException("freezer not supported: " + Fs.reason(e) + " (" + dir + "/cgroup.freeze)", e);
+        // runc's waitFrozen: poll cgroup.events for "frozen 1", 10 ms apart, for up to 10 s.
+        for (int i = 0; i < 1000; i++) {
+            if (eventsFrozen()) return;
+            Fs.sleep(10);
         }
+        Fs.tryWrite(dir, "cgroup.freeze", "0");
+        throw new JruncException("timeout of 10s reached waiting for the cgroup to freeze");
     }
 
-    @Override public void thaw() {
-        if (Fs.exists(dir, "cgroup.freeze")) Fs.write(dir, "cgroup.freeze", "0");
-    }
-
-    @Override public boolean isFrozen() {
+    private boolean eventsFrozen() {
         String ev = Fs.read(dir, "cgroup.events");
         if (ev == null) return false;
-        for (String l : ev.split("\n")) if (l.equals("frozen 1")) return true;
+        for (String l : ev.split("\n")) if (l.strip().equals("frozen 1")) return true;
         return false;
     }
 
+    @Override public void thaw() {
+        // No cgroup.freeze (no such cgroup, old kernel): nothing is frozen.
+        IOException e = Fs.tryWrite(dir, "cgroup.freeze", "0");
+        if (e != null && !Fs.missing(e)) throw Fs.failed(dir, "cgroup.freeze", "0", e);
+    }
+
+    /** As runc's getFreezer: what cgroup.freeze says ("1" frozen). */
+    @Override public boolean isFrozen() { return "1".equals(Fs.read(dir, "cgroup.freeze")); }
+
     @Override public void killAll(int signal) {
-        if (signal == 9 && Fs.exists(dir, "cgroup.kill")) {
-            Fs.write(dir, "cgroup.kill", "1");
-            return;
-        }
-        boolean froze = false;
-        try {
-            freeze();
-            froze = true;
-        } catch (JruncException ignored) {
-            // signal what we can see
-        }
-        try {
-            for (int pid : pids()) {
-                try { Linux.get().kill(pid, signal); } catch (LinuxException ignored) { }
-            }
-        } finally {
-            if (froze) thaw();
-        }
+        if (signal == V1Cgroup.SIGKILL && Fs.tryWrite(dir, "cgroup.kill", "1") == null) return; // whole subtree, atomically
+        V1Cgroup.signalFrozen(this, signal);
     }
 
     @Override public void destroy() {
-        if (!pids().isEmpty()) {
-            killAll(9);
-            for (int i = 0; i < 500 && !pids().isEmpty(); i++) V1Cgroup.sleep();
-        }
+        V1Cgroup.killStragglers(this);
         Fs.removeTree(dir);
     }
 
+    // ---------------------------------------------------------------- observation
+
     @Override public Map<String, Object> stats() {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
+        // cpu: cpu.stat is there even without the cpu controller
         Map<String, Long> cs = Fs.keyed(dir, "cpu.stat");
-        Map<String, Object> usage = new java.util.LinkedHashMap<>();
-        usage.put("total", cs.getOrDefault("usage_usec", 0L) * 1000);
+        Map<String, Object> usage = new LinkedHashMap<>();
+        Stats.put(usage, "total", cs.getOrDefault("usage_usec", 0L) * 1000);
         usage.put("kernel", cs.getOrDefault("system_usec", 0L) * 1000);
         usage.put("user", cs.getOrDefault("user_usec", 0L) * 1000);
-        Map<String, Object> thr = new java.util.LinkedHashMap<>();
-        thr.put("periods", cs.getOrDefault("nr_periods", 0L));
-        thr.put("throttledPeriods", cs.getOrDefault("nr_throttled", 0L));
-        thr.put("throttledTime", cs.getOrDefault("throttled_usec", 0L) * 1000);
-        out.put("cpu", Map.of("usage", usage, "throttling", thr));
-        if (Fs.exists(dir, "memory.current")) {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            long max = Fs.num(dir, "memory.max");
-            m.put("usage", Map.of("usage", Fs.num(dir, "memory.current"), "limit", max, "max", Fs.num(dir, "memory.peak"),
-                    "failcnt", Fs.keyed(dir, "memory.events").getOrDefault("max", 0L)));
-            m.put("swap", Map.of("usage", Fs.num(dir, "memory.swap.current"), "limit", Fs.num(dir, "memory.swap.max")));
-            m.put("raw", Fs.keyed(dir, "memory.stat"));
-            out.put("memory", m);
-        }
-        if (Fs.exists(dir, "pids.current")) {
-            long lim = Fs.num(dir, "pids.max");
-            out.put("pids", Map.of("current", Fs.num(dir, "pids.current"), "limit", lim == Long.MAX_VALUE ? 0 : lim));
-        }
-        out.put("blkio", Map.of());
-        out.put("hugetlb", Map.of());
+        Map<String, Object> thr = new LinkedHashMap<>();
+        Stats.put(thr, "periods", cs.getOrDefault("nr_periods", 0L));
+        Stats.put(thr, "throttledPeriods", cs.getOrDefault("nr_throttled", 0L));
+        Stats.put(thr, "throttledTime", cs.getOrDefault("throttled_usec", 0L) * 1000);
+        out.put("cpu", Stats.map("usage", usage, "throttling", thr));
+        out.put("cpuset", Stats.cpuset(null));
+        out.put("memory", memoryStats());
+        out.put("pids", Stats.pids(Fs.exists(dir, "pids.current") ? Fs.num(dir, "pids.current") : pids().size(), Fs.num(dir, "pids.max")));
+        out.put("blkio", Stats.ioStat(Fs.read(dir, "io.stat")));
+        out.put("hugetlb", hugetlbStats());
+        out.put("intel_rdt", Map.of());
+        out.put("network_interfaces", null);
         return out;
     }
 
-    @Override public long oomKills() { return Fs.keyed(dir, "memory.events").getOrDefault("oom_kill", 0L); }
+    private Map<String, Object> memoryStats() {
+        Map<String, Long> raw = new java.util.TreeMap<>(Fs.keyed(dir, "memory.stat"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        Stats.put(m, "cache", raw.getOrDefault("file", 0L));
+        long limit = Fs.num(dir, "memory.max"), use = Fs.num(dir, "memory.current");
+        m.put("usage", Stats.entry(limit, use, Fs.num(dir, "memory.peak"), 0));
+        // v1 reports memory+swap: so does runc on v2
+        long swapLimit = 0, swapUse = 0;
+        if (Fs.exists(dir, "memory.swap.current")) {
+            swapUse = Fs.num(dir, "memory.swap.current") + use;
+            swapLimit = Fs.num(dir, "memory.swap.max");
+            if (swapLimit != -1) swapLimit = limit == -1 ? -1 : swapLimit + limit;
+        }
+        m.put("swap", Stats.entry(swapLimit, swapUse, 0, 0));
+        m.put("kernel", Stats.entry(0, 0, 0, 0));
+        m.put("kernelTCP", Stats.entry(0, 0, 0, 0));
+        if (!raw.isEmpty()) m.put("raw", raw);
+        return m;
+    }
 
-    @Override public List<Hierarchy> hierarchies() { return List.of(new Hierarchy("/sys/fs/cgroup", "", dir)); }
+    Map<String, Object> hugetlbStats() {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        for (String size : Stats.hugeSizes(dir, ".max")) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            Stats.put(e, "usage", Fs.num(dir, "hugetlb." + size + ".current"));
+            e.put("failcnt", Stats.u(Fs.keyed(dir, "hugetlb." + size + ".events").getOrDefault("max", 0L)));
+            out.put(size, e);
+        }
+        return out;
+    }
+
+    @Override public long oomKillCount() { return Fs.keyed(dir, "memory.events").getOrDefault("oom_kill", 0L); }
+
+    @Override public List<Hierarchy> hierarchies() {
+        String mp = mount;
+        if (mp == null) {
+            Host h = Host.current();
+            mp = h.unified != null ? h.unified.mountPoint() : top().toString();
+        }
+        return List.of(new Hierarchy(mp, "", dir));
+    }
 }

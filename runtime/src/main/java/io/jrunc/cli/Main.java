@@ -45,6 +45,7 @@ public final class Main {
         if (!fmt.equals("text") && !fmt.equals("json")) throw new JruncException("invalid log-format: " + fmt);
         Log.json = fmt.equals("json");
         Log.debug = g.bool("debug");
+        io.jrunc.cgroup.Cgroup.warnings(Log::warn);
         if (g.bool("version")) {
             System.out.print(version());
             return 0;
