@@ -225,4 +225,27 @@ class ClientsTest {
         assertEquals(0, ro.code(), ro.out());
         assertTrue(ro.out().contains("rootfs.tar") && ro.out().contains("ro-ok"), ro.out());
     }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void buildahRun(String rt) throws Exception {
+        needPodman();
+        Assumptions.assumeTrue(which("buildah") != null, "buildah not installed");
+        List<String> b = List.of("buildah", "--root", work.resolve("podman").toString(), "--runroot", work.resolve("podman-run").toString());
+        List<String> from = new ArrayList<>(b);
+        from.addAll(List.of("from", "--security-opt", "seccomp=unconfined", "localhost/jrunc-bb:latest"));
+        Out f = sh(from.toArray(String[]::new));
+        assertEquals(0, f.code(), f.out());
+        String ctr = f.out().trim().lines().reduce((x, y) -> y).orElseThrow();
+        try {
+            List<String> run = new ArrayList<>(b);
+            run.addAll(List.of("run", "--runtime", Rt.binaryOf(rt), ctr, "--", "sh", "-c", "echo built-by-buildah; id -u"));
+            Out r = sh(run.toArray(String[]::new));
+            assertEquals(0, r.code(), r.out());
+            assertTrue(r.out().contains("built-by-buildah\n0"), r.out());
+        } finally {
+            List<String> rm = new ArrayList<>(b);
+            rm.addAll(List.of("rm", ctr));
+            sh(rm.toArray(String[]::new));
+        }
+    }
 }
