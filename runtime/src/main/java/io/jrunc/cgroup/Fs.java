@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +33,7 @@ final class Fs {
     static void warn(String msg) {
         Consumer<String> w = warn;
         if (w != null) w.accept(msg);
-        else System.err.println("time=\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\" level=warning msg=\""
+        else System.err.println("time=\"" + io.jrunc.state.Times.now() + "\" level=warning msg=\""
                 + msg.replace("\"", "\\\"") + "\"");
     }
 

@@ -5,8 +5,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * runc's logging contract. With --log FILE: every line goes to FILE in --log-format (text: logrus
@@ -39,7 +37,7 @@ public final class Log {
     }
 
     private static void line(String level, String msg) {
-        String time = Instant.now().truncatedTo(ChronoUnit.NANOS).toString();
+        String time = io.jrunc.state.Times.now();
         StringBuilder sb = new StringBuilder(96);
         if (json) {
             sb.append("{\"level\":\"").append(level).append("\",\"msg\":");

@@ -32,6 +32,30 @@ final class Training {
                 Planner.plan(spec, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
                         false, "/run/jrunc-aot-training.sock", 0, List.of(), false), warnings);
                 Json.pretty(Json.parse(raw));
+                // the rest of create/state/delete that needs no privilege: args, state dir, cgroup paths, logs
+                new Args("create", "bundle,b=", "pid-file=", "console-socket=", "no-pivot", "preserve-fds=")
+                        .parse(List.of("--bundle", bundle.toString(), "--pid-file=" + bundle.resolve("pid"), "train"));
+                io.jrunc.container.Signals.parse("SIGKILL");
+                io.jrunc.state.StateStore store = new io.jrunc.state.StateStore(bundle.resolve("root"));
+                store.createDir("train");
+                io.jrunc.cgroup.Cgroup cg = io.jrunc.cgroup.Cgroup.forContainer("train", "");
+                io.jrunc.state.ContainerState st = new io.jrunc.state.ContainerState("train", 1, 0, bundle.toString(),
+                        bundle.resolve("rootfs").toString(), io.jrunc.state.Times.now(), "", java.util.Map.of(), cg.paths(), true);
+                try (io.jrunc.state.StateStore.Lock lock = store.lock("train")) {
+                    store.save(st);
+                    store.saveFast(st, null, false, false);
+                    store.status(store.load("train"), () -> false);
+                    Json.pretty(st.toOci("running"));
+                }
+                store.removeDir("train");
+                Files.deleteIfExists(bundle.resolve("root"));
+                String saved = Log.path;
+                Log.path = bundle.resolve("log.json").toString();
+                Log.json = true;
+                Log.warn("training");
+                Log.path = saved;
+                Log.json = false;
+                Files.deleteIfExists(bundle.resolve("log.json"));
             } finally {
                 Files.deleteIfExists(bundle.resolve("rootfs"));
                 Files.deleteIfExists(bundle);

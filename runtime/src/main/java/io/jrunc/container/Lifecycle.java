@@ -12,6 +12,7 @@ import io.jrunc.state.ContainerState;
 import io.jrunc.state.Json;
 import io.jrunc.state.Proc;
 import io.jrunc.state.StateStore;
+import io.jrunc.state.Times;
 import io.jrunc.sys.Home;
 import io.jrunc.sys.Linux;
 import io.jrunc.sys.LinuxException;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +95,7 @@ public final class Lifecycle {
 
             Spec.Linux linux = spec.linux();
             cg = Cgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath());
-            String created = Instant.now().toString();
+            String created = Times.now();
             Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
             // Saved before anything is started so `delete -f` can undo a create that died half-way.
             ContainerState st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "",
