@@ -206,11 +206,14 @@ int front_main(int argc, char **argv) {
     const char *root = "/run/jrunc";
     bool root_given = false;
     int i = 2;
-    /* Global flags this path understands; anything else (--log, --debug, ...) goes to the JVM. */
+    /* Global flags this path understands; anything else (--debug, --systemd-cgroup, ...) goes to the JVM. */
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i] + (argv[i][1] == '-' ? 2 : 1);
         if (!strcmp(a, "root") && i + 1 < argc) { root = argv[++i]; root_given = true; }
         else if (!strncmp(a, "root=", 5)) { root = a + 5; root_given = true; }
+        /* The log only ever receives errors, and every error goes to the JVM: accept and ignore. */
+        else if ((!strcmp(a, "log") || !strcmp(a, "log-format")) && i + 1 < argc) i++;
+        else if (!strncmp(a, "log=", 4) || !strncmp(a, "log-format=", 11)) continue;
         else return FALLBACK;
     }
     if (geteuid() != 0 && !root_given) return FALLBACK; /* $XDG_RUNTIME_DIR/jrunc: Java decides */
