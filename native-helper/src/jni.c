@@ -598,3 +598,58 @@ out:
     free(insns);
     free(log);
 }
+
+/*
+ * CVE-2019-5736: a process inside the container must never reach a writable host binary through
+ * /proc/<pid>/exe of a runtime process that entered its namespaces. jrunc-init therefore runs from a
+ * sealed memfd copy: returns a CLOEXEC fd to exec through /proc/self/fd/<fd> (ELF binaries can be exec'd
+ * from a CLOEXEC fd: the kernel opens the file before it closes the descriptors).
+ */
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_sealedCopy(JNIEnv *env, jclass cls, jstring jpath) {
+    (void)cls;
+    char *path = cstr(env, jpath);
+    if (!path) return -1;
+    int src = open(path, O_RDONLY | O_CLOEXEC);
+    if (src < 0) {
+        throw_errno_path(env, "open", path, errno);
+        free(path);
+        return -1;
+    }
+    int mfd = (int)syscall(SYS_memfd_create, "jrunc-init", 0x0001U | 0x0002U /* MFD_CLOEXEC|MFD_ALLOW_SEALING */);
+    if (mfd < 0) {
+        throw_errno(env, "memfd_create", errno);
+        goto fail;
+    }
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(src, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            throw_errno_path(env, "read", path, errno);
+            goto fail;
+        }
+        if (n == 0) break;
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(mfd, buf + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) {
+                throw_errno(env, "write memfd", errno);
+                goto fail;
+            }
+            off += w;
+        }
+    }
+    /* F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE: the copy can never change again. */
+    if (fcntl(mfd, 1033 /* F_ADD_SEALS */, 0x0001 | 0x0002 | 0x0004 | 0x0008) < 0) {
+        throw_errno(env, "seal memfd", errno);
+        goto fail;
+    }
+    close(src);
+    free(path);
+    return mfd;
+fail:
+    close(src);
+    if (mfd >= 0) close(mfd);
+    free(path);
+    return -1;
+}

@@ -129,8 +129,7 @@ public final class Lifecycle {
             int[] keep = new int[1 + o.preserveFds()];
             keep[0] = sp[1];
             for (int i = 0; i < o.preserveFds(); i++) keep[1 + i] = 3 + i;
-            String init = Home.initBinary().toString();
-            int helper = sys.spawn(init, new String[]{"jrunc-init", "init", Integer.toString(sp[1])}, new String[0], keep);
+            int helper = spawnInit(sys, sp[1], keep);
             sys.close(sp[1]);
             sys.send(sock, plan);
             String msg = receive(sys, sock, 60_000, "reading the container's pid");
@@ -175,6 +174,19 @@ public final class Lifecycle {
             if (e instanceof IOException io) throw new JruncException(io.getMessage(), io);
             if (e instanceof RuntimeException r) throw r;
             throw (Error) e;
+        }
+    }
+
+    /**
+     * Starts jrunc-init from a sealed memfd copy (CVE-2019-5736): whatever enters the container runs code
+     * that no process can rewrite, and /proc/<pid>/exe leads to no host file.
+     */
+    private static int spawnInit(Linux sys, int syncFd, int[] keep) {
+        int exe = sys.sealedCopy(Home.initBinary().toString());
+        try {
+            return sys.spawn("/proc/self/fd/" + exe, new String[]{"jrunc-init", "init", Integer.toString(syncFd)}, new String[0], keep);
+        } finally {
+            sys.close(exe);
         }
     }
 
@@ -225,8 +237,7 @@ public final class Lifecycle {
             int[] keep = new int[1 + o.preserveFds()];
             keep[0] = sp[1];
             for (int i = 0; i < o.preserveFds(); i++) keep[1 + i] = 3 + i;
-            int helper = sys.spawn(Home.initBinary().toString(), new String[]{"jrunc-init", "init", Integer.toString(sp[1])},
-                    new String[0], keep);
+            int helper = spawnInit(sys, sp[1], keep);
             sys.close(sp[1]);
             sys.send(sock, plan);
             String msg = receive(sys, sock, 60_000, "reading the process' pid");

@@ -40,4 +40,5 @@ final class JniLinux implements Linux {
     @Override public void sendFd(String socketPath, byte[] data, int fd) { Native.sendFd(socketPath, data, fd); }
     @Override public String strerror(int errno) { return Native.strerror(errno); }
     @Override public int listenUnix(String path) { return Native.listenUnix(path); }
+    @Override public int sealedCopy(String path) { return Native.sealedCopy(path); }
 }

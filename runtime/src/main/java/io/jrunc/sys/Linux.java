@@ -29,6 +29,7 @@ public interface Linux {
     void sendFd(String socketPath, byte[] data, int fd);
     String strerror(int errno);
     int listenUnix(String path);
+    int sealedCopy(String path);
 
     int WNOHANG = 1;
     int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_NONBLOCK = 04000, O_PATH = 010000000;

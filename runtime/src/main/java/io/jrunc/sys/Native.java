@@ -73,4 +73,7 @@ final class Native {
 
     /** socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC) bound to path and listening (backlog 1); returns the fd. */
     static native int listenUnix(String path);
+
+    /** A sealed memfd copy of the file at path (CLOEXEC); exec it through /proc/self/fd/N. */
+    static native int sealedCopy(String path);
 }
