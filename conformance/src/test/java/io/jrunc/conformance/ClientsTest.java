@@ -143,11 +143,11 @@ class ClientsTest {
     @ParameterizedTest @MethodSource("runtimes")
     void podmanRunExecTopPauseKillRm(String rt) throws Exception {
         needPodman();
-        Out r = p(rt, run("--rm", "--security-opt", "seccomp=unconfined", "localhost/jrunc-bb:latest", "sh", "-c", "echo hello; exit 3"));
+        Out r = p(rt, run("--rm", "localhost/jrunc-bb:latest", "sh", "-c", "echo hello; exit 3"));
         assertEquals(3, r.code(), r.out());
         assertTrue(r.out().contains("hello"), r.out());
         String n = "pd-" + UUID.randomUUID().toString().substring(0, 8);
-        assertEquals(0, p(rt, run("-d", "--name", n, "--security-opt", "seccomp=unconfined", "localhost/jrunc-bb:latest", "sleep", "1000")).code());
+        assertEquals(0, p(rt, run("-d", "--name", n, "localhost/jrunc-bb:latest", "sleep", "1000")).code());
         try {
             Out ex = p(rt, "exec", n, "sh", "-c", "echo exec-ok; exit 4");
             assertEquals(4, ex.code(), ex.out());
@@ -164,17 +164,17 @@ class ClientsTest {
         } finally {
             assertEquals(0, p(rt, "rm", "-f", n).code());
         }
-        assertEquals(127, p(rt, run("--rm", "--security-opt", "seccomp=unconfined", "localhost/jrunc-bb:latest", "no-such-cmd")).code());
+        assertEquals(127, p(rt, run("--rm", "localhost/jrunc-bb:latest", "no-such-cmd")).code());
     }
 
     @ParameterizedTest @MethodSource("runtimes")
     void podmanLimitsAndOptions(String rt) throws Exception {
         needPodman();
-        Out lim = p(rt, run("--rm", "--security-opt", "seccomp=unconfined", "--memory", "64m", "--pids-limit", "30",
+        Out lim = p(rt, run("--rm", "--memory", "64m", "--pids-limit", "30",
                 "localhost/jrunc-bb:latest", "sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max"));
         assertEquals(0, lim.code(), lim.out());
         assertTrue(lim.out().contains("67108864") && lim.out().contains("30"), lim.out());
-        Out opt = p(rt, run("--rm", "--security-opt", "seccomp=unconfined", "--read-only", "-v", work.resolve("image") + ":/mnt:ro",
+        Out opt = p(rt, run("--rm", "--read-only", "-v", work.resolve("image") + ":/mnt:ro",
                 "--user", "1000:1000", "--cap-drop", "all", "localhost/jrunc-bb:latest", "sh", "-c",
                 "id -u; ls /mnt; touch /x 2>/dev/null || echo ro-ok; touch /mnt/y 2>/dev/null || echo vol-ro; grep CapEff /proc/self/status"));
         assertEquals(0, opt.code(), opt.out());
@@ -183,7 +183,7 @@ class ClientsTest {
         assertTrue(opt.out().contains("ro-ok") && opt.out().contains("vol-ro"), opt.out());
         assertTrue(opt.out().contains("CapEff:\t0000000000000000"), opt.out());
         String n = "pl-" + UUID.randomUUID().toString().substring(0, 8);
-        assertEquals(0, p(rt, run("--name", n, "--security-opt", "seccomp=unconfined", "localhost/jrunc-bb:latest", "sh", "-c", "echo logged-line")).code());
+        assertEquals(0, p(rt, run("--name", n, "localhost/jrunc-bb:latest", "sh", "-c", "echo logged-line")).code());
         assertTrue(p(rt, "logs", n).out().contains("logged-line"));
         assertEquals(0, p(rt, "rm", n).code());
     }
@@ -232,7 +232,7 @@ class ClientsTest {
         Assumptions.assumeTrue(which("buildah") != null, "buildah not installed");
         List<String> b = List.of("buildah", "--root", work.resolve("podman").toString(), "--runroot", work.resolve("podman-run").toString());
         List<String> from = new ArrayList<>(b);
-        from.addAll(List.of("from", "--security-opt", "seccomp=unconfined", "localhost/jrunc-bb:latest"));
+        from.addAll(List.of("from", "localhost/jrunc-bb:latest"));
         Out f = sh(from.toArray(String[]::new));
         assertEquals(0, f.code(), f.out());
         String ctr = f.out().trim().lines().reduce((x, y) -> y).orElseThrow();

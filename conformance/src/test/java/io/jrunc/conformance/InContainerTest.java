@@ -206,4 +206,26 @@ class InContainerTest extends ConformanceBase {
         String hostUts = Files.readSymbolicLink(Path.of("/proc/self/ns/uts")).toString();
         assertNotEquals(hostUts, Files.readString(tmp.resolve("cc-uts")).trim());
     }
+
+    @ParameterizedTest @MethodSource("runtimes")
+    void seccompFilterReturnsTheConfiguredErrno(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("grep -E '^Seccomp:' /proc/self/status; mkdir /tmp/x 2>&1; echo pid=$$");
+        b.config.with("root").put("readonly", false);
+        ObjectNode sc = b.linux().putObject("seccomp");
+        sc.put("defaultAction", "SCMP_ACT_ALLOW");
+        sc.putArray("architectures").add("SCMP_ARCH_X86_64").add("SCMP_ARCH_X86");
+        ObjectNode rule = sc.putArray("syscalls").addObject();
+        rule.putArray("names").add("mkdir").add("mkdirat").add("not_a_syscall_here");
+        rule.put("action", "SCMP_ACT_ERRNO").put("errnoRet", 13);
+        // an argument rule: personality(0xffffffff) (a query) allowed, anything else EPERM
+        ObjectNode p = sc.withArray("syscalls").addObject();
+        p.putArray("names").add("personality");
+        p.put("action", "SCMP_ACT_ERRNO");
+        p.putArray("args").addObject().put("index", 0).put("value", 4294967295L).put("op", "SCMP_CMP_NE");
+        String out = runIn(r, b);
+        assertEquals("2", line(out, "Seccomp:"), "filter mode");
+        assertTrue(out.contains("Permission denied"), "mkdir gets errnoRet 13 (EACCES): " + out);
+        assertEquals("1", line(out, "pid="));
+    }
 }

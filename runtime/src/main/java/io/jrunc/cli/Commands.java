@@ -526,7 +526,14 @@ final class Commands {
         cg.put("systemdUser", false);
         cg.put("rdma", false);
         linux.put("cgroup", cg);
-        linux.put("seccomp", Map.of("enabled", false));
+        Map<String, Object> sc = new LinkedHashMap<>();
+        sc.put("enabled", true);
+        sc.put("actions", io.jrunc.seccomp.SeccompCompiler.ACTIONS);
+        sc.put("operators", io.jrunc.seccomp.SeccompCompiler.OPERATORS);
+        sc.put("archs", List.of("SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"));
+        sc.put("knownFlags", io.jrunc.seccomp.SeccompCompiler.FLAGS);
+        sc.put("supportedFlags", io.jrunc.seccomp.SeccompCompiler.FLAGS);
+        linux.put("seccomp", sc);
         linux.put("apparmor", Map.of("enabled", false));
         linux.put("selinux", Map.of("enabled", false));
         linux.put("intelRdt", Map.of("enabled", false));

@@ -75,9 +75,6 @@ public final class Lifecycle {
         byte[][] raw = new byte[1][];
         Spec spec = loadBundle(bundle, raw);
         if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
-        if (spec.linux() != null && spec.linux().seccomp() != null)
-            throw JruncException.config("/linux/seccomp", "seccomp is not supported by this jrunc build yet",
-                    "remove linux.seccomp or use runc until seccomp support lands");
         Path rootfs = rootfs(spec, bundle);
         if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
             throw new JruncException("container with id exists: " + o.id());
@@ -225,8 +222,10 @@ public final class Lifecycle {
         if (o.process().args() == null || o.process().args().isEmpty())
             throw JruncException.config("/process/args", "args must not be empty");
         List<String> warnings = new ArrayList<>();
+        // exec gets the container's seccomp filter, as in runc
         byte[] plan = Planner.planExec(o.process(), nsTypes, s.pid(), new Planner.Options(null, null, null, false,
-                o.consoleSocket(), o.preserveFds(), List.of(), false), warnings);
+                o.consoleSocket(), o.preserveFds(), List.of(), false), warnings,
+                spec.linux() == null ? null : spec.linux().seccomp());
         warnings.forEach(warn);
 
         Linux sys = Linux.get();

@@ -157,6 +157,7 @@ public final class Planner {
         if (linux.personality() != null) w.u32(Tag.PERSONALITY, personality(linux.personality()));
 
         process(w, p, o, warnings);
+        seccomp(w, linux.seccomp());
 
         if (spec.hooks() != null) hooks(w, Tag.HOOK_START_CONTAINER, spec.hooks().startContainer());
         w.str(Tag.FIFO_PATH, o.fifo().toString());
@@ -176,7 +177,19 @@ public final class Planner {
      * The plan of `exec`: join every namespace the container has (by the init's /proc/<pid>/ns files,
      * user first, mount last), no rootfs work and no start barrier, then the process steps.
      */
+    /** The container's seccomp filter, compiled by libseccomp in this JVM; only when the config has one. */
+    static void seccomp(PlanWriter w, Spec.Seccomp s) {
+        if (s == null) return;
+        io.jrunc.seccomp.SeccompCompiler.Compiled c = io.jrunc.seccomp.SeccompCompiler.compile(s);
+        w.group(Tag.SECCOMP, g -> g.bytes(Tag.SC_BPF, c.bpf()).u32(Tag.SC_FLAGS, c.flags()));
+    }
+
     public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings) {
+        return planExec(p, nsTypes, initPid, o, warnings, null);
+    }
+
+    public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings,
+                                  Spec.Seccomp seccomp) {
         PlanWriter w = PlanWriter.plan();
         w.u64(Tag.CLONE_FLAGS, 0);
         for (String type : JOIN_ORDER) {
@@ -186,6 +199,7 @@ public final class Planner {
             w.group(Tag.NS_JOIN, g -> g.u32(Tag.NS_TYPE, f).str(Tag.NS_PATH, path));
         }
         process(w, p, o, warnings);
+        seccomp(w, seccomp);
         return w.toBytes();
     }
 
