@@ -81,7 +81,7 @@ class ClientsTest {
         Path rootfs = Files.createDirectories(work.resolve("image/rootfs"));
         Path bin = Files.createDirectories(rootfs.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
-        for (String a : List.of("sh", "ls", "cat", "echo", "true", "sleep", "id", "ps", "grep", "touch", "tty", "head"))
+        for (String a : List.of("sh", "ls", "cat", "echo", "true", "sleep", "id", "ps", "grep", "touch", "tty", "head", "tr"))
             Files.createSymbolicLink(bin.resolve(a), Path.of("busybox"));
         for (String d : List.of("etc", "proc", "sys", "dev", "tmp")) Files.createDirectories(rootfs.resolve(d));
         Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
@@ -160,7 +160,8 @@ class ClientsTest {
             assertEquals("paused", p(rt, "inspect", "-f", "{{.State.Status}}", n).out().trim());
             assertEquals(0, p(rt, "unpause", n).code());
             assertEquals("running", p(rt, "inspect", "-f", "{{.State.Status}}", n).out().trim());
-            assertEquals(0, p(rt, "kill", n).code());
+            assertEquals(0, p(rt, "stop", "-t", "2", n).code());
+            assertEquals("exited", p(rt, "inspect", "-f", "{{.State.Status}}", n).out().trim());
         } finally {
             assertEquals(0, p(rt, "rm", "-f", n).code());
         }
@@ -182,6 +183,15 @@ class ClientsTest {
         assertTrue(opt.out().contains("rootfs.tar"), opt.out());
         assertTrue(opt.out().contains("ro-ok") && opt.out().contains("vol-ro"), opt.out());
         assertTrue(opt.out().contains("CapEff:\t0000000000000000"), opt.out());
+        Out cpus = p(rt, run("--rm", "--cpus", "0.5", "--init", "localhost/jrunc-bb:latest", "sh", "-c",
+                "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us; cat /proc/1/cmdline | tr '\\0' ' '"));
+        assertEquals(0, cpus.code(), cpus.out());
+        assertTrue(cpus.out().contains("50000"), "--cpus 0.5 is a 50% quota: " + cpus.out());
+        assertTrue(cpus.out().contains("/run/podman-init --"), "--init runs podman's init as pid 1: " + cpus.out());
+        // -t: a pty through conmon's console socket; `script` gives podman a terminal of its own
+        Out tty = sh("script", "-qec", String.join(" ", podman(rt, run("--rm", "-t", "localhost/jrunc-bb:latest", "tty"))), "/dev/null");
+        assertEquals(0, tty.code(), tty.out());
+        assertTrue(tty.out().contains("/dev/pts/"), tty.out());
         String n = "pl-" + UUID.randomUUID().toString().substring(0, 8);
         assertEquals(0, p(rt, run("--name", n, "localhost/jrunc-bb:latest", "sh", "-c", "echo logged-line")).code());
         assertTrue(p(rt, "logs", n).out().contains("logged-line"));
@@ -220,6 +230,10 @@ class ClientsTest {
             c("tasks", "delete", "-f", n);
             assertEquals(0, c("containers", "rm", n).code());
         }
+        Out tty = sh("script", "-qec", String.join(" ", ctr("run", "--rm", "--tty", "--runc-binary", bin,
+                "localhost/jrunc-bb:latest", n + "-t", "tty")), "/dev/null");
+        assertEquals(0, tty.code(), tty.out());
+        assertTrue(tty.out().contains("/dev/pts/"), tty.out());
         Out ro = c("run", "--rm", "--runc-binary", bin, "--read-only", "--mount", "type=bind,src=" + work.resolve("image") + ",dst=/mnt,options=rbind:ro",
                 "localhost/jrunc-bb:latest", n + "-m", "sh", "-c", "ls /mnt; touch /x 2>/dev/null || echo ro-ok");
         assertEquals(0, ro.code(), ro.out());
