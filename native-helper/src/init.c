@@ -207,6 +207,15 @@ void init_main(struct init_ctx *c) {
     /* Steps 11-12. Without NO_NEW_PRIVS, seccomp needs CAP_SYS_ADMIN: install it while we still have it (runc). */
     if (!p->no_new_privs) install_seccomp(p);
     drop_bounding_set(p, c->cap_last);
+    /* A session keyring of its own, so the container cannot read the host's or other containers' keys
+     * (runc's default; --no-new-keyring keeps the caller's). Readable and searchable by the container's
+     * processes: permissions as runc sets them. */
+    if (p->session_keyring) {
+        long k = syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, p->session_keyring);
+        if (k < 0) die_errno(errno, "join session keyring \"%s\"", p->session_keyring);
+        if (syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, k, 0x3f1b0000) < 0)
+            die_errno(errno, "set the permissions of session keyring \"%s\"", p->session_keyring);
+    }
     set_credentials(p, deny_setgroups);
     if (!cwd_done) change_cwd(p, true);
     apply_caps(p, c->cap_last);

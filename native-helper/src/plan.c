@@ -156,6 +156,7 @@ static const struct field plan_f[] = {
     GROUPS(T_HOOK, hooks, n_hooks, HOOK),
     STR(T_FIFO_PATH, fifo_path),
     U32H(T_PERSONALITY, personality, has_personality),
+    STR(T_SESSION_KEYRING, session_keyring),
 };
 SCHEMA(PLAN, plan_f);
 #undef S

@@ -20,8 +20,8 @@ enum {
     T_HOSTNAME = 17, T_DOMAINNAME = 18, T_RLIMIT = 19, T_OOM_SCORE_ADJ = 20, T_UID = 21, T_GID = 22,
     T_ADDITIONAL_GIDS = 23, T_UMASK = 24, T_CAPS = 25, T_NO_NEW_PRIVS = 26, T_SECCOMP = 27, T_CWD = 28,
     T_ARG = 29, T_ENV = 30, T_TERMINAL = 31, T_CONSOLE_SOCKET = 32, T_CONSOLE_SIZE = 33,
-    T_PRESERVE_FDS = 34, T_HOOK = 35, T_FIFO_PATH = 36, T_PERSONALITY = 37,
-    T_MAX_ = 37
+    T_PRESERVE_FDS = 34, T_HOOK = 35, T_FIFO_PATH = 36, T_PERSONALITY = 37, T_SESSION_KEYRING = 38,
+    T_MAX_ = 38
 };
 
 /* Sub-tags, one enum per group. */
@@ -125,6 +125,7 @@ struct plan {
     char *oom_score_adj;
     bool has_personality;
     uint32_t personality;
+    const char *session_keyring; /* join a new session keyring of this name (runc's default) */
 
     bool has_uid, has_gid, has_additional_gids, has_umask;
     uint32_t uid, gid, umask;

@@ -47,4 +47,19 @@ class SecurityTest extends ConformanceBase {
         }
         assertEquals("/tmp", line(out, "cwd="));
     }
+
+    /** Each container joins a session keyring of its own, named as runc names it; --no-new-keyring does not. */
+    @ParameterizedTest @MethodSource("runtimes")
+    void ownSessionKeyring(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("grep keyring /proc/keys");
+        com.fasterxml.jackson.databind.node.ArrayNode masked = b.linux().putArray("maskedPaths");
+        masked.add("/proc/kcore");
+        String out = runIn(r, b);
+        assertTrue(out.contains("_ses." + id + ": "), out);
+        b.write();
+        Rt.Result no = r.run("run", "--no-new-keyring", "-b", b.dir.toString(), id + "-n");
+        assertEquals(0, no.code(), no.toString());
+        assertFalse(no.out().contains("_ses." + id + "-n"), no.out());
+    }
 }

@@ -58,7 +58,13 @@ public final class Planner {
             "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME");
 
     public static byte[] plan(Spec spec, Options o, List<String> warnings) {
+        return plan(spec, o, warnings, null);
+    }
+
+    /** sessionKeyring: name of the new session keyring the init joins (runc: "_ses.<id>"), null for none. */
+    public static byte[] plan(Spec spec, Options o, List<String> warnings, String sessionKeyring) {
         PlanWriter w = PlanWriter.plan();
+        if (sessionKeyring != null) w.str(Tag.SESSION_KEYRING, sessionKeyring);
         Spec.Linux linux = spec.linux() != null ? spec.linux()
                 : new Spec.Linux(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         Spec.Process p = spec.process();

@@ -10,7 +10,7 @@ public final class Tag {
             HOSTNAME = 17, DOMAINNAME = 18, RLIMIT = 19, OOM_SCORE_ADJ = 20, UID = 21, GID = 22,
             ADDITIONAL_GIDS = 23, UMASK = 24, CAPS = 25, NO_NEW_PRIVS = 26, SECCOMP = 27, CWD = 28,
             ARG = 29, ENV = 30, TERMINAL = 31, CONSOLE_SOCKET = 32, CONSOLE_SIZE = 33, PRESERVE_FDS = 34,
-            HOOK = 35, FIFO_PATH = 36, PERSONALITY = 37;
+            HOOK = 35, FIFO_PATH = 36, PERSONALITY = 37, SESSION_KEYRING = 38;
 
     /** Sub-tags. */
     public static final int NS_TYPE = 1, NS_PATH = 2;
