@@ -500,11 +500,27 @@ final class Commands {
         String res = a.bool("rootless") ? "spec-rootless.json" : "spec.json";
         try (InputStream in = Commands.class.getResourceAsStream(res)) {
             if (in == null) throw new JruncException("default spec " + res + " missing from the jar");
-            Files.write(target, in.readAllBytes());
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            // a rootless spec maps container root to the caller's own uid and gid, as runc spec --rootless
+            if (a.bool("rootless")) text = text.replaceFirst("(\"uidMappings\":\\s*\\[\\s*\\{\\s*\"containerID\":\\s*0,\\s*\"hostID\":\\s*)\\d+",
+                    "$1" + ownId("Uid")).replaceFirst("(\"gidMappings\":\\s*\\[\\s*\\{\\s*\"containerID\":\\s*0,\\s*\"hostID\":\\s*)\\d+",
+                    "$1" + ownId("Gid"));
+            Files.writeString(target, text);
         } catch (IOException e) {
             throw new JruncException("cannot write " + target + ": " + e.getMessage(), e);
         }
         return 0;
+    }
+
+    /** The effective uid or gid of this process ("Uid"/"Gid" line of /proc/self/status, second field). */
+    private static String ownId(String which) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+                if (l.startsWith(which + ":")) return l.split("\\s+")[2];
+        } catch (IOException e) {
+            throw new JruncException("cannot read /proc/self/status: " + e.getMessage(), e);
+        }
+        throw new JruncException("no " + which + " line in /proc/self/status");
     }
 
     /** runtime-spec features.md; every entry here is implemented (anything else is left out). */

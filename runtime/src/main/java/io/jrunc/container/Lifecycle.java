@@ -119,7 +119,7 @@ public final class Lifecycle {
             List<String> warnings = new ArrayList<>();
             byte[] plan = Planner.plan(spec, new Planner.Options(rootfs, bundle, fifo, o.noPivot(), o.consoleSocket(),
                     o.preserveFds(), binds, cg.isV2()), warnings,
-                    o.noNewKeyring() ? null : "_ses." + o.id());
+                    o.noNewKeyring() ? null : "_ses." + o.id(), sys.geteuid() != 0);
             warnings.forEach(warn);
 
             int[] sp = sys.socketpair();

@@ -58,11 +58,14 @@ public final class Planner {
             "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME");
 
     public static byte[] plan(Spec spec, Options o, List<String> warnings) {
-        return plan(spec, o, warnings, null);
+        return plan(spec, o, warnings, null, false);
     }
 
-    /** sessionKeyring: name of the new session keyring the init joins (runc: "_ses.<id>"), null for none. */
-    public static byte[] plan(Spec spec, Options o, List<String> warnings, String sessionKeyring) {
+    /**
+     * sessionKeyring: name of the new session keyring the init joins (runc: "_ses.<id>"), null for none.
+     * unprivileged: jrunc runs without root, so the kernel only accepts a gid map after setgroups is denied.
+     */
+    public static byte[] plan(Spec spec, Options o, List<String> warnings, String sessionKeyring, boolean unprivileged) {
         PlanWriter w = PlanWriter.plan();
         if (sessionKeyring != null) w.str(Tag.SESSION_KEYRING, sessionKeyring);
         Spec.Linux linux = spec.linux() != null ? spec.linux()
@@ -94,8 +97,8 @@ public final class Planner {
         }
         if ((clone & CLONE_NEWUSER) != 0) {
             w.str(Tag.UID_MAP, idMap(linux.uidMappings()));
-            // As root, setgroups stays allowed (runc does the same); rootless needs "deny" (issue 5).
-            w.str(Tag.SETGROUPS, "allow");
+            // As root setgroups stays allowed (runc too); without privilege the kernel demands "deny".
+            w.str(Tag.SETGROUPS, unprivileged ? "deny" : "allow");
             w.str(Tag.GID_MAP, idMap(linux.gidMappings()));
         }
         if (newTime) {
