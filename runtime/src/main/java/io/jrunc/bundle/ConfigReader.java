@@ -1,8 +1,13 @@
 package io.jrunc.bundle;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import io.jrunc.JruncException;
-import io.jrunc.state.Json;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,289 +15,833 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
- * config.json (and process.json, LinuxResources) into {@link Spec} records. jackson-core streams the
- * document into a small tree ({@link Json}); this class maps it with type checks that name the JSON
- * pointer of the offending field. Unknown fields are ignored, as runc does.
+ * config.json (and process.json for {@code exec --process}, LinuxResources for {@code update -r}) into
+ * {@link Spec} records, straight from jackson-core's token stream: no tree, no databind, no lambdas (each
+ * JVM start pays for every class it loads).
+ *
+ * <p>Decoding follows Go's encoding/json as runc uses it, so configs runc accepts are accepted here:
+ * unknown fields are ignored; field names match case-insensitively; JSON null is the same as an absent
+ * field; only the first JSON value of the file is read. Type errors name the JSON pointer of the field
+ * ({@code config.json /process/args/0: expected a string, got a number}); numbers are range-checked for
+ * the spec's Go type (uint32, int32, uint16), and 64-bit fields accept -2^63..2^64-1 with values above
+ * Long.MAX_VALUE kept as their bits (uint64 rlimits and seccomp values: 18446744073709551615 is -1L).
+ * A null element of an array or map is its zero value ("", 0, an all-defaults record), as in Go.
  */
 public final class ConfigReader {
     private ConfigReader() {}
 
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    // Element kinds for list(), map() and doc(): an int switch instead of a lambda per record type.
+    private static final int SPEC = 0, PROCESS = 1, RESOURCES = 2, MOUNT = 3, IDMAP = 4, HOOK = 5, RLIMIT = 6,
+            NAMESPACE = 7, DEVICE = 8, DEVICE_RULE = 9, WEIGHT_DEVICE = 10, THROTTLE = 11, HUGEPAGE = 12,
+            NET_PRIORITY = 13, SYSCALL = 14, SECCOMP_ARG = 15, TIME_OFFSET = 16, RDMA = 17, STRING = 18, UINT32 = 19;
+
+    // Integer ranges of the spec's Go types.
+    private static final int I64 = 0, U32 = 1, I32 = 2, U16 = 3;
+    private static final BigInteger MIN_I64 = BigInteger.valueOf(Long.MIN_VALUE);
+    private static final BigInteger MAX_U64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+    /** Reads and parses a bundle's config.json; a missing file is runc's "JSON specification file ... not found". */
     public static Spec read(Path configJson) {
+        byte[] raw;
         try {
-            return parse(Files.readAllBytes(configJson));
+            raw = Files.readAllBytes(configJson);
         } catch (NoSuchFileException e) {
             throw new JruncException("JSON specification file " + configJson.getFileName() + " not found");
         } catch (IOException e) {
             throw new JruncException("cannot read " + configJson + ": " + e.getMessage(), e);
         }
+        return parse(raw);
     }
 
     public static Spec parse(byte[] json) {
-        return spec(new Node(tree(json, "config.json"), ""));
+        return (Spec) doc(json, "config.json", SPEC);
     }
 
+    /**
+     * A process.json ({@code exec --process}). Its errors carry no pointer (the user message format says
+     * "config.json"): the message reads {@code process.json /args/0: expected a string, got a number}.
+     */
     public static Spec.Process parseProcess(byte[] json) {
-        return process(new Node(tree(json, "process.json"), ""));
+        return (Spec.Process) doc(json, "process.json", PROCESS);
     }
 
+    /** A LinuxResources document ({@code update -r}); errors read {@code resources /memory/limit: ...}. */
     public static Spec.Resources parseResources(byte[] json) {
-        return resources(new Node(tree(json, "resources"), ""));
+        return (Spec.Resources) doc(json, "resources", RESOURCES);
     }
 
-    private static Object tree(byte[] json, String what) {
-        try {
-            return Json.parse(json);
+    private static Object doc(byte[] json, String what, int kind) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() == null) throw new JruncException(what + ": invalid JSON: the document is empty");
+            if (p.currentToken() != JsonToken.START_OBJECT) throw type(p, "an object");
+            return element(p, kind);
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
+            throw new JruncException(what + ": invalid JSON" + where + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new JruncException(what + ": invalid JSON: " + e.getMessage(), e);
         } catch (JruncException e) {
-            throw new JruncException(what + ": " + e.getMessage(), e);
+            if (kind == SPEC || e.pointer() == null) throw e;
+            String ptr = e.pointer().isEmpty() ? "/" : e.pointer();
+            throw new JruncException(null, what + " " + ptr + ": " + e.getMessage(), e.hint(), e);
         }
     }
 
-    /** A value with its JSON pointer, and typed accessors that fail naming that pointer. */
-    private record Node(Object v, String ptr) {
-        Node get(String key) {
-            return new Node(map().get(key), ptr + "/" + key.replace("~", "~0").replace("/", "~1"));
+    private static Object element(JsonParser p, int kind) throws IOException {
+        return switch (kind) {
+            case SPEC -> spec(p);
+            case PROCESS -> process(p);
+            case RESOURCES -> resources(p);
+            case MOUNT -> mount(p);
+            case IDMAP -> idMapping(p);
+            case HOOK -> hook(p);
+            case RLIMIT -> rlimit(p);
+            case NAMESPACE -> namespace(p);
+            case DEVICE -> device(p);
+            case DEVICE_RULE -> deviceRule(p);
+            case WEIGHT_DEVICE -> weightDevice(p);
+            case THROTTLE -> throttle(p);
+            case HUGEPAGE -> hugepage(p);
+            case NET_PRIORITY -> netPriority(p);
+            case SYSCALL -> syscall(p);
+            case SECCOMP_ARG -> seccompArg(p);
+            case TIME_OFFSET -> timeOffset(p);
+            case RDMA -> rdma(p);
+            case STRING -> p.currentToken() == JsonToken.VALUE_NULL ? "" : str(p);
+            case UINT32 -> num0(p, U32);
+            default -> throw new IllegalArgumentException("kind " + kind);
+        };
+    }
+
+    // ---- token helpers ------------------------------------------------------------------------------
+
+    /** The JSON pointer of the current value (jackson's context; escapes '~' and '/'). */
+    private static String pointer(JsonParser p) {
+        return p.getParsingContext().pathAsPointer().toString();
+    }
+
+    private static JruncException type(JsonParser p, String expected) {
+        JsonToken t = p.currentToken(); // (no enum switch: it would cost a synthetic class)
+        String got = t == JsonToken.VALUE_STRING ? "a string"
+                : t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT ? "a number"
+                : t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE ? "a boolean"
+                : t == JsonToken.START_ARRAY ? "an array"
+                : t == JsonToken.START_OBJECT ? "an object" : "null";
+        return JruncException.config(pointer(p), "expected " + expected + ", got " + got);
+    }
+
+    /** At a value: true for an object to read, false for null (absent); otherwise a type error. */
+    private static boolean object(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) return true;
+        if (t == JsonToken.VALUE_NULL) return false;
+        throw type(p, "an object");
+    }
+
+    /**
+     * Next member of the current object: moves to its value and returns its name in lower case (Go
+     * matches struct fields case-insensitively), or null at the end of the object.
+     */
+    private static String field(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.FIELD_NAME) return null;
+        String name = p.currentName();
+        p.nextToken();
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static String str(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) return p.getText();
+        if (t == JsonToken.VALUE_NULL) return null;
+        throw type(p, "a string");
+    }
+
+    private static boolean bool(JsonParser p) throws IOException {
+        Boolean b = boolOrNull(p);
+        return b != null && b;
+    }
+
+    private static Boolean boolOrNull(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_TRUE) return Boolean.TRUE;
+        if (t == JsonToken.VALUE_FALSE) return Boolean.FALSE;
+        if (t == JsonToken.VALUE_NULL) return null;
+        throw type(p, "a boolean");
+    }
+
+    /** An integer of the given range, null for JSON null. */
+    private static Long num(JsonParser p, int range) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) return null;
+        if (t == JsonToken.VALUE_NUMBER_FLOAT)
+            throw JruncException.config(pointer(p), "expected an integer, got " + p.getText());
+        if (t != JsonToken.VALUE_NUMBER_INT) throw type(p, "an integer");
+        long v;
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            BigInteger b = p.getBigIntegerValue();
+            if (range != I64 || b.compareTo(MIN_I64) < 0 || b.compareTo(MAX_U64) > 0) throw range(p, range);
+            v = b.longValue(); // above Long.MAX_VALUE: the uint64's bits
+        } else {
+            v = p.getLongValue();
+            boolean ok = switch (range) {
+                case U32 -> v >= 0 && v <= 0xffff_ffffL;
+                case I32 -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+                case U16 -> v >= 0 && v <= 0xffff;
+                default -> true;
+            };
+            if (!ok) throw range(p, range);
         }
+        return v;
+    }
 
-        boolean absent() { return v == null; }
+    private static JruncException range(JsonParser p, int range) throws IOException {
+        String type = switch (range) {
+            case U32 -> "uint32";
+            case I32 -> "int32";
+            case U16 -> "uint16";
+            default -> "a 64-bit integer";
+        };
+        return JruncException.config(pointer(p), "value " + p.getText() + " is out of range for " + type);
+    }
 
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map() {
-            if (v instanceof Map) return (Map<String, Object>) v;
-            throw type("an object");
+    private static long num0(JsonParser p, int range) throws IOException {
+        Long v = num(p, range);
+        return v == null ? 0 : v;
+    }
+
+    private static Integer int32(JsonParser p, int range) throws IOException {
+        Long v = num(p, range);
+        return v == null ? null : (int) (long) v;
+    }
+
+    /** An array of the given element kind; null for JSON null. A null element is the zero value, as in Go. */
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> list(JsonParser p, int kind) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) return null;
+        if (t != JsonToken.START_ARRAY) throw type(p, "an array");
+        ArrayList<Object> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) out.add(element(p, kind));
+        return (List<T>) List.copyOf(out);
+    }
+
+    /** An object used as a map (annotations, sysctl, timeOffsets...): insertion order kept, keys as written. */
+    @SuppressWarnings("unchecked")
+    private static <T> Map<String, T> map(JsonParser p, int kind) throws IOException {
+        if (!object(p)) return null;
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            out.put(key, element(p, kind));
         }
+        return (Map<String, T>) Collections.unmodifiableMap(out);
+    }
 
-        @SuppressWarnings("unchecked")
-        List<Object> list() {
-            if (v instanceof List) return (List<Object>) v;
-            throw type("an array");
-        }
+    // ---- records ------------------------------------------------------------------------------------
 
-        JruncException type(String expected) {
-            return JruncException.config(ptr, "expected " + expected + ", got " + kind(v));
-        }
-
-        String str(String key) {
-            Node n = get(key);
-            if (n.v == null) return null;
-            if (n.v instanceof String s) return s;
-            throw n.type("a string");
-        }
-
-        Long num(String key) {
-            Node n = get(key);
-            if (n.v == null) return null;
-            if (n.v instanceof Long l) return l;
-            if (n.v instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
-                // Values above Long.MAX_VALUE (e.g. seccomp masks up to 2^64-1) keep their bits.
-                return d >= 0x1p63 ? (long) (d - 0x1p64) : d.longValue();
+    private static Spec spec(JsonParser p) throws IOException {
+        String ociVersion = null, hostname = null, domainname = null;
+        Spec.Process process = null;
+        Spec.Root root = null;
+        List<Spec.Mount> mounts = null;
+        Spec.Hooks hooks = null;
+        Map<String, String> annotations = null;
+        Spec.Linux linux = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "ociversion" -> ociVersion = str(p);
+                case "process" -> process = process(p);
+                case "root" -> root = root(p);
+                case "hostname" -> hostname = str(p);
+                case "domainname" -> domainname = str(p);
+                case "mounts" -> mounts = list(p, MOUNT);
+                case "hooks" -> hooks = hooks(p);
+                case "annotations" -> annotations = map(p, STRING);
+                case "linux" -> linux = linux(p);
+                default -> p.skipChildren();
             }
-            throw n.type("an integer");
         }
+        return new Spec(ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, linux);
+    }
 
-        long num(String key, long dflt) {
-            Long l = num(key);
-            return l == null ? dflt : l;
-        }
-
-        Integer int32(String key) {
-            Long l = num(key);
-            if (l == null) return null;
-            if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE)
-                throw JruncException.config(ptr + "/" + key, "value " + l + " out of range");
-            return l.intValue();
-        }
-
-        boolean bool(String key) {
-            Boolean b = boolObj(key);
-            return b != null && b;
-        }
-
-        Boolean boolObj(String key) {
-            Node n = get(key);
-            if (n.v == null) return null;
-            if (n.v instanceof Boolean b) return b;
-            throw n.type("a boolean");
-        }
-
-        List<String> strings(String key) {
-            Node n = get(key);
-            if (n.v == null) return null;
-            List<Object> l = n.list();
-            List<String> out = new ArrayList<>(l.size());
-            for (int i = 0; i < l.size(); i++) {
-                if (!(l.get(i) instanceof String s)) throw new Node(l.get(i), n.ptr + "/" + i).type("a string");
-                out.add(s);
+    private static Spec.Root root(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        String path = null;
+        boolean readonly = false;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "path" -> path = str(p);
+                case "readonly" -> readonly = bool(p);
+                default -> p.skipChildren();
             }
-            return List.copyOf(out);
         }
+        return new Spec.Root(path, readonly);
+    }
 
-        Map<String, String> stringMap(String key) {
-            Node n = get(key);
-            if (n.v == null) return null;
-            Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : n.map().entrySet()) {
-                if (!(e.getValue() instanceof String s)) throw n.get(e.getKey()).type("a string");
-                out.put(e.getKey(), s);
+    private static Spec.Process process(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        boolean terminal = false, noNewPrivileges = false;
+        Spec.ConsoleSize consoleSize = null;
+        Spec.User user = null;
+        List<String> args = null, env = null;
+        String commandLine = null, cwd = null, apparmorProfile = null, selinuxLabel = null;
+        Spec.Capabilities capabilities = null;
+        List<Spec.Rlimit> rlimits = null;
+        Integer oomScoreAdj = null;
+        Spec.Scheduler scheduler = null;
+        Spec.IoPriority ioPriority = null;
+        Spec.ExecCpuAffinity affinity = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "terminal" -> terminal = bool(p);
+                case "consolesize" -> consoleSize = consoleSize(p);
+                case "user" -> user = user(p);
+                case "args" -> args = list(p, STRING);
+                case "commandline" -> commandLine = str(p);
+                case "env" -> env = list(p, STRING);
+                case "cwd" -> cwd = str(p);
+                case "capabilities" -> capabilities = capabilities(p);
+                case "rlimits" -> rlimits = list(p, RLIMIT);
+                case "nonewprivileges" -> noNewPrivileges = bool(p);
+                case "apparmorprofile" -> apparmorProfile = str(p);
+                case "oomscoreadj" -> oomScoreAdj = int32(p, I32);
+                case "selinuxlabel" -> selinuxLabel = str(p);
+                case "scheduler" -> scheduler = scheduler(p);
+                case "iopriority" -> ioPriority = ioPriority(p);
+                case "execcpuaffinity" -> affinity = execCpuAffinity(p);
+                default -> p.skipChildren();
             }
-            return Collections.unmodifiableMap(out);
         }
+        return new Spec.Process(terminal, consoleSize, user, args, commandLine, env, cwd, capabilities, rlimits,
+                noNewPrivileges, apparmorProfile, oomScoreAdj, selinuxLabel, scheduler, ioPriority, affinity);
+    }
 
-        <T> List<T> objects(String key, BiFunction<Node, Integer, T> f) {
-            Node n = get(key);
-            if (n.v == null) return null;
-            List<Object> l = n.list();
-            List<T> out = new ArrayList<>(l.size());
-            for (int i = 0; i < l.size(); i++) {
-                Node e = new Node(l.get(i), n.ptr + "/" + i);
-                e.map();
-                out.add(f.apply(e, i));
+    private static Spec.ConsoleSize consoleSize(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        long height = 0, width = 0;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "height" -> height = num0(p, I64);
+                case "width" -> width = num0(p, I64);
+                default -> p.skipChildren();
             }
-            return Collections.unmodifiableList(out);
         }
+        return new Spec.ConsoleSize(height, width);
     }
 
-    private static String kind(Object v) {
-        if (v == null) return "null";
-        if (v instanceof String) return "a string";
-        if (v instanceof Long || v instanceof Double) return "a number";
-        if (v instanceof Boolean) return "a boolean";
-        if (v instanceof List) return "an array";
-        return "an object";
-    }
-
-    private static Spec spec(Node n) {
-        n.map();
-        Node p = n.get("process"), r = n.get("root"), h = n.get("hooks"), l = n.get("linux");
-        return new Spec(n.str("ociVersion"), p.absent() ? null : process(p),
-                r.absent() ? null : new Spec.Root(rootPath(r), r.bool("readonly")),
-                n.str("hostname"), n.str("domainname"),
-                n.objects("mounts", (m, i) -> new Spec.Mount(m.str("destination"), m.str("source"), m.str("type"),
-                        m.strings("options"), idMaps(m, "uidMappings"), idMaps(m, "gidMappings"))),
-                h.absent() ? null : hooks(h), n.stringMap("annotations"), l.absent() ? null : linux(l));
-    }
-
-    private static String rootPath(Node r) {
-        r.map();
-        return r.str("path");
-    }
-
-    private static Spec.Process process(Node p) {
-        p.map();
-        Node u = p.get("user"), c = p.get("capabilities"), cs = p.get("consoleSize"), s = p.get("scheduler"),
-                io = p.get("ioPriority"), aff = p.get("execCPUAffinity");
-        return new Spec.Process(p.bool("terminal"),
-                cs.absent() ? null : new Spec.ConsoleSize(cs.num("height", 0), cs.num("width", 0)),
-                u.absent() ? null : new Spec.User(u.num("uid", 0), u.num("gid", 0), u.num("umask"),
-                        longs(u, "additionalGids"), u.str("username")),
-                p.strings("args"), p.str("commandLine"), p.strings("env"), p.str("cwd"),
-                c.absent() ? null : new Spec.Capabilities(c.strings("bounding"), c.strings("effective"),
-                        c.strings("inheritable"), c.strings("permitted"), c.strings("ambient")),
-                p.objects("rlimits", (x, i) -> new Spec.Rlimit(x.str("type"), x.num("hard", 0), x.num("soft", 0))),
-                p.bool("noNewPrivileges"), p.str("apparmorProfile"), p.int32("oomScoreAdj"), p.str("selinuxLabel"),
-                s.absent() ? null : new Spec.Scheduler(s.str("policy"), s.int32("nice"), s.int32("priority"),
-                        s.strings("flags"), s.num("runtime"), s.num("deadline"), s.num("period")),
-                io.absent() ? null : new Spec.IoPriority(io.str("class"), (int) io.num("priority", 0)),
-                aff.absent() ? null : new Spec.ExecCpuAffinity(aff.str("initial"), aff.str("final")));
-    }
-
-    private static List<Long> longs(Node n, String key) {
-        Node l = n.get(key);
-        if (l.absent()) return null;
-        List<Object> raw = l.list();
-        List<Long> out = new ArrayList<>();
-        for (int i = 0; i < raw.size(); i++) {
-            if (!(raw.get(i) instanceof Long v)) throw new Node(raw.get(i), l.ptr() + "/" + i).type("an integer");
-            out.add(v);
-        }
-        return List.copyOf(out);
-    }
-
-    private static List<Spec.IdMapping> idMaps(Node n, String key) {
-        return n.objects(key, (m, i) -> new Spec.IdMapping(m.num("containerID", 0), m.num("hostID", 0), m.num("size", 0)));
-    }
-
-    private static List<Spec.Hook> hookList(Node h, String key) {
-        return h.objects(key, (x, i) -> new Spec.Hook(x.str("path"), x.strings("args"), x.strings("env"), x.int32("timeout")));
-    }
-
-    private static Spec.Hooks hooks(Node h) {
-        h.map();
-        return new Spec.Hooks(hookList(h, "prestart"), hookList(h, "createRuntime"), hookList(h, "createContainer"),
-                hookList(h, "startContainer"), hookList(h, "poststart"), hookList(h, "poststop"));
-    }
-
-    private static Spec.Linux linux(Node l) {
-        l.map();
-        Node to = l.get("timeOffsets"), res = l.get("resources"), sc = l.get("seccomp"), pers = l.get("personality");
-        Map<String, Spec.TimeOffset> offsets = null;
-        if (!to.absent()) {
-            offsets = new LinkedHashMap<>();
-            for (String k : to.map().keySet()) {
-                Node o = to.get(k);
-                o.map();
-                offsets.put(k, new Spec.TimeOffset(o.num("secs", 0), o.num("nanosec", 0)));
+    private static Spec.User user(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        long uid = 0, gid = 0;
+        Long umask = null;
+        List<Long> additionalGids = null;
+        String username = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "uid" -> uid = num0(p, U32);
+                case "gid" -> gid = num0(p, U32);
+                case "umask" -> umask = num(p, U32);
+                case "additionalgids" -> additionalGids = list(p, UINT32);
+                case "username" -> username = str(p);
+                default -> p.skipChildren();
             }
-            offsets = Collections.unmodifiableMap(offsets);
         }
-        return new Spec.Linux(
-                l.objects("namespaces", (x, i) -> new Spec.Namespace(x.str("type"), x.str("path"))),
-                idMaps(l, "uidMappings"), idMaps(l, "gidMappings"), offsets,
-                l.objects("devices", (x, i) -> new Spec.Device(x.str("type"), x.str("path"), x.num("major", 0),
-                        x.num("minor", 0), x.int32("fileMode"), x.num("uid"), x.num("gid"))),
-                l.str("cgroupsPath"), res.absent() ? null : resources(res), l.str("rootfsPropagation"),
-                sc.absent() ? null : seccomp(sc), l.stringMap("sysctl"), l.strings("maskedPaths"),
-                l.strings("readonlyPaths"), l.str("mountLabel"),
-                pers.absent() ? null : new Spec.Personality(pers.str("domain"), pers.strings("flags")));
+        return new Spec.User(uid, gid, umask, additionalGids, username);
     }
 
-    private static Spec.Seccomp seccomp(Node s) {
-        s.map();
-        return new Spec.Seccomp(s.str("defaultAction"), s.num("defaultErrnoRet"), s.strings("architectures"),
-                s.strings("flags"), s.str("listenerPath"), s.str("listenerMetadata"),
-                s.objects("syscalls", (x, i) -> new Spec.Syscall(x.strings("names"), x.str("action"), x.num("errnoRet"),
-                        x.objects("args", (a, j) -> new Spec.SeccompArg(a.num("index", 0), a.num("value", 0),
-                                a.num("valueTwo", 0), a.str("op"))))));
+    private static Spec.Capabilities capabilities(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        List<String> bounding = null, effective = null, inheritable = null, permitted = null, ambient = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "bounding" -> bounding = list(p, STRING);
+                case "effective" -> effective = list(p, STRING);
+                case "inheritable" -> inheritable = list(p, STRING);
+                case "permitted" -> permitted = list(p, STRING);
+                case "ambient" -> ambient = list(p, STRING);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Capabilities(bounding, effective, inheritable, permitted, ambient);
     }
 
-    private static List<Spec.ThrottleDevice> throttle(Node b, String key) {
-        return b.objects(key, (x, i) -> new Spec.ThrottleDevice(x.num("major", 0), x.num("minor", 0), x.num("rate", 0)));
+    private static Spec.Rlimit rlimit(JsonParser p) throws IOException {
+        String type = null;
+        long hard = 0, soft = 0;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "type" -> type = str(p);
+                case "hard" -> hard = num0(p, I64);
+                case "soft" -> soft = num0(p, I64);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Rlimit(type, hard, soft);
     }
 
-    static Spec.Resources resources(Node r) {
-        r.map();
-        Node m = r.get("memory"), c = r.get("cpu"), p = r.get("pids"), b = r.get("blockIO"), n = r.get("network"),
-                rd = r.get("rdma");
+    private static Spec.Scheduler scheduler(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        String policy = null;
+        Integer nice = null, priority = null;
+        List<String> flags = null;
+        Long runtime = null, deadline = null, period = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "policy" -> policy = str(p);
+                case "nice" -> nice = int32(p, I32);
+                case "priority" -> priority = int32(p, I32);
+                case "flags" -> flags = list(p, STRING);
+                case "runtime" -> runtime = num(p, I64);
+                case "deadline" -> deadline = num(p, I64);
+                case "period" -> period = num(p, I64);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Scheduler(policy, nice, priority, flags, runtime, deadline, period);
+    }
+
+    private static Spec.IoPriority ioPriority(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        String clazz = null;
+        int priority = 0;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "class" -> clazz = str(p);
+                case "priority" -> priority = (int) num0(p, I32);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.IoPriority(clazz, priority);
+    }
+
+    private static Spec.ExecCpuAffinity execCpuAffinity(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        String initial = null, finalCpus = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "initial" -> initial = str(p);
+                case "final" -> finalCpus = str(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.ExecCpuAffinity(initial, finalCpus);
+    }
+
+    private static Spec.Mount mount(JsonParser p) throws IOException {
+        String destination = null, source = null, type = null;
+        List<String> options = null;
+        List<Spec.IdMapping> uidMappings = null, gidMappings = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "destination" -> destination = str(p);
+                case "source" -> source = str(p);
+                case "type" -> type = str(p);
+                case "options" -> options = list(p, STRING);
+                case "uidmappings" -> uidMappings = list(p, IDMAP);
+                case "gidmappings" -> gidMappings = list(p, IDMAP);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Mount(destination, source, type, options, uidMappings, gidMappings);
+    }
+
+    private static Spec.IdMapping idMapping(JsonParser p) throws IOException {
+        long containerID = 0, hostID = 0, size = 0;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "containerid" -> containerID = num0(p, U32);
+                case "hostid" -> hostID = num0(p, U32);
+                case "size" -> size = num0(p, U32);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.IdMapping(containerID, hostID, size);
+    }
+
+    private static Spec.Hooks hooks(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        List<Spec.Hook> prestart = null, createRuntime = null, createContainer = null, startContainer = null,
+                poststart = null, poststop = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "prestart" -> prestart = list(p, HOOK);
+                case "createruntime" -> createRuntime = list(p, HOOK);
+                case "createcontainer" -> createContainer = list(p, HOOK);
+                case "startcontainer" -> startContainer = list(p, HOOK);
+                case "poststart" -> poststart = list(p, HOOK);
+                case "poststop" -> poststop = list(p, HOOK);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Hooks(prestart, createRuntime, createContainer, startContainer, poststart, poststop);
+    }
+
+    private static Spec.Hook hook(JsonParser p) throws IOException {
+        String path = null;
+        List<String> args = null, env = null;
+        Integer timeout = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "path" -> path = str(p);
+                case "args" -> args = list(p, STRING);
+                case "env" -> env = list(p, STRING);
+                case "timeout" -> timeout = int32(p, I32);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Hook(path, args, env, timeout);
+    }
+
+    private static Spec.Linux linux(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        List<Spec.Namespace> namespaces = null;
+        List<Spec.IdMapping> uidMappings = null, gidMappings = null;
+        Map<String, Spec.TimeOffset> timeOffsets = null;
+        List<Spec.Device> devices = null;
+        String cgroupsPath = null, rootfsPropagation = null, mountLabel = null;
+        Spec.Resources resources = null;
+        Spec.Seccomp seccomp = null;
+        Map<String, String> sysctl = null;
+        List<String> maskedPaths = null, readonlyPaths = null;
+        Spec.Personality personality = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "namespaces" -> namespaces = list(p, NAMESPACE);
+                case "uidmappings" -> uidMappings = list(p, IDMAP);
+                case "gidmappings" -> gidMappings = list(p, IDMAP);
+                case "timeoffsets" -> timeOffsets = map(p, TIME_OFFSET);
+                case "devices" -> devices = list(p, DEVICE);
+                case "cgroupspath" -> cgroupsPath = str(p);
+                case "resources" -> resources = resources(p);
+                case "rootfspropagation" -> rootfsPropagation = str(p);
+                case "seccomp" -> seccomp = seccomp(p);
+                case "sysctl" -> sysctl = map(p, STRING);
+                case "maskedpaths" -> maskedPaths = list(p, STRING);
+                case "readonlypaths" -> readonlyPaths = list(p, STRING);
+                case "mountlabel" -> mountLabel = str(p);
+                case "personality" -> personality = personality(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Linux(namespaces, uidMappings, gidMappings, timeOffsets, devices, cgroupsPath, resources,
+                rootfsPropagation, seccomp, sysctl, maskedPaths, readonlyPaths, mountLabel, personality);
+    }
+
+    private static Spec.Namespace namespace(JsonParser p) throws IOException {
+        String type = null, path = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "type" -> type = str(p);
+                case "path" -> path = str(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Namespace(type, path);
+    }
+
+    private static Spec.TimeOffset timeOffset(JsonParser p) throws IOException {
+        long secs = 0, nanosec = 0;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "secs" -> secs = num0(p, I64);
+                case "nanosec" -> nanosec = num0(p, U32);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.TimeOffset(secs, nanosec);
+    }
+
+    private static Spec.Device device(JsonParser p) throws IOException {
+        String type = null, path = null;
+        long major = 0, minor = 0;
+        Integer fileMode = null;
+        Long uid = null, gid = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "type" -> type = str(p);
+                case "path" -> path = str(p);
+                case "major" -> major = num0(p, I64);
+                case "minor" -> minor = num0(p, I64);
+                case "filemode" -> fileMode = int32(p, U32); // uint32 bits
+                case "uid" -> uid = num(p, U32);
+                case "gid" -> gid = num(p, U32);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Device(type, path, major, minor, fileMode, uid, gid);
+    }
+
+    private static Spec.Resources resources(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        List<Spec.DeviceRule> devices = null;
+        Spec.Memory memory = null;
+        Spec.Cpu cpu = null;
+        Spec.Pids pids = null;
+        Spec.BlockIo blockIO = null;
+        List<Spec.HugepageLimit> hugepageLimits = null;
+        Spec.Network network = null;
         Map<String, Spec.Rdma> rdma = null;
-        if (!rd.absent()) {
-            rdma = new LinkedHashMap<>();
-            for (String k : rd.map().keySet()) {
-                Node x = rd.get(k);
-                x.map();
-                rdma.put(k, new Spec.Rdma(x.num("hcaHandles"), x.num("hcaObjects")));
+        Map<String, String> unified = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "devices" -> devices = list(p, DEVICE_RULE);
+                case "memory" -> memory = memory(p);
+                case "cpu" -> cpu = cpu(p);
+                case "pids" -> pids = pids(p);
+                case "blockio" -> blockIO = blockIo(p);
+                case "hugepagelimits" -> hugepageLimits = list(p, HUGEPAGE);
+                case "network" -> network = network(p);
+                case "rdma" -> rdma = map(p, RDMA);
+                case "unified" -> unified = map(p, STRING);
+                default -> p.skipChildren();
             }
-            rdma = Collections.unmodifiableMap(rdma);
         }
-        return new Spec.Resources(
-                r.objects("devices", (x, i) -> new Spec.DeviceRule(x.bool("allow"), x.str("type"), x.num("major"),
-                        x.num("minor"), x.str("access"))),
-                m.absent() ? null : new Spec.Memory(m.num("limit"), m.num("reservation"), m.num("swap"), m.num("kernel"),
-                        m.num("kernelTCP"), m.num("swappiness"), m.boolObj("disableOOMKiller"), m.boolObj("useHierarchy"),
-                        m.boolObj("checkBeforeUpdate")),
-                c.absent() ? null : new Spec.Cpu(c.num("shares"), c.num("quota"), c.num("burst"), c.num("period"),
-                        c.num("realtimeRuntime"), c.num("realtimePeriod"), c.str("cpus"), c.str("mems"), c.num("idle")),
-                p.absent() ? null : new Spec.Pids(p.num("limit")),
-                b.absent() ? null : new Spec.BlockIo(b.int32("weight"), b.int32("leafWeight"),
-                        b.objects("weightDevice", (x, i) -> new Spec.WeightDevice(x.num("major", 0), x.num("minor", 0),
-                                x.int32("weight"), x.int32("leafWeight"))),
-                        throttle(b, "throttleReadBpsDevice"), throttle(b, "throttleWriteBpsDevice"),
-                        throttle(b, "throttleReadIOPSDevice"), throttle(b, "throttleWriteIOPSDevice")),
-                r.objects("hugepageLimits", (x, i) -> new Spec.HugepageLimit(x.str("pageSize"), x.num("limit", 0))),
-                n.absent() ? null : new Spec.Network(n.num("classID"),
-                        n.objects("priorities", (x, i) -> new Spec.NetPriority(x.str("name"), x.num("priority", 0)))),
-                rdma, r.stringMap("unified"));
+        return new Spec.Resources(devices, memory, cpu, pids, blockIO, hugepageLimits, network, rdma, unified);
+    }
+
+    private static Spec.DeviceRule deviceRule(JsonParser p) throws IOException {
+        boolean allow = false;
+        String type = null, access = null;
+        Long major = null, minor = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "allow" -> allow = bool(p);
+                case "type" -> type = str(p);
+                case "major" -> major = num(p, I64);
+                case "minor" -> minor = num(p, I64);
+                case "access" -> access = str(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.DeviceRule(allow, type, major, minor, access);
+    }
+
+    private static Spec.Memory memory(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        Long limit = null, reservation = null, swap = null, kernel = null, kernelTCP = null, swappiness = null;
+        Boolean disableOOMKiller = null, useHierarchy = null, checkBeforeUpdate = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "limit" -> limit = num(p, I64);
+                case "reservation" -> reservation = num(p, I64);
+                case "swap" -> swap = num(p, I64);
+                case "kernel" -> kernel = num(p, I64);
+                case "kerneltcp" -> kernelTCP = num(p, I64);
+                case "swappiness" -> swappiness = num(p, I64);
+                case "disableoomkiller" -> disableOOMKiller = boolOrNull(p);
+                case "usehierarchy" -> useHierarchy = boolOrNull(p);
+                case "checkbeforeupdate" -> checkBeforeUpdate = boolOrNull(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Memory(limit, reservation, swap, kernel, kernelTCP, swappiness, disableOOMKiller,
+                useHierarchy, checkBeforeUpdate);
+    }
+
+    private static Spec.Cpu cpu(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        Long shares = null, quota = null, burst = null, period = null, realtimeRuntime = null, realtimePeriod = null,
+                idle = null;
+        String cpus = null, mems = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "shares" -> shares = num(p, I64);
+                case "quota" -> quota = num(p, I64);
+                case "burst" -> burst = num(p, I64);
+                case "period" -> period = num(p, I64);
+                case "realtimeruntime" -> realtimeRuntime = num(p, I64);
+                case "realtimeperiod" -> realtimePeriod = num(p, I64);
+                case "cpus" -> cpus = str(p);
+                case "mems" -> mems = str(p);
+                case "idle" -> idle = num(p, I64);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Cpu(shares, quota, burst, period, realtimeRuntime, realtimePeriod, cpus, mems, idle);
+    }
+
+    private static Spec.Pids pids(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        Long limit = null;
+        for (String k; (k = field(p)) != null; ) {
+            if (k.equals("limit")) limit = num(p, I64);
+            else p.skipChildren();
+        }
+        return new Spec.Pids(limit);
+    }
+
+    private static Spec.BlockIo blockIo(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        Integer weight = null, leafWeight = null;
+        List<Spec.WeightDevice> weightDevice = null;
+        List<Spec.ThrottleDevice> readBps = null, writeBps = null, readIops = null, writeIops = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "weight" -> weight = int32(p, U16);
+                case "leafweight" -> leafWeight = int32(p, U16);
+                case "weightdevice" -> weightDevice = list(p, WEIGHT_DEVICE);
+                case "throttlereadbpsdevice" -> readBps = list(p, THROTTLE);
+                case "throttlewritebpsdevice" -> writeBps = list(p, THROTTLE);
+                case "throttlereadiopsdevice" -> readIops = list(p, THROTTLE);
+                case "throttlewriteiopsdevice" -> writeIops = list(p, THROTTLE);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.BlockIo(weight, leafWeight, weightDevice, readBps, writeBps, readIops, writeIops);
+    }
+
+    private static Spec.WeightDevice weightDevice(JsonParser p) throws IOException {
+        long major = 0, minor = 0;
+        Integer weight = null, leafWeight = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "major" -> major = num0(p, I64);
+                case "minor" -> minor = num0(p, I64);
+                case "weight" -> weight = int32(p, U16);
+                case "leafweight" -> leafWeight = int32(p, U16);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.WeightDevice(major, minor, weight, leafWeight);
+    }
+
+    private static Spec.ThrottleDevice throttle(JsonParser p) throws IOException {
+        long major = 0, minor = 0, rate = 0;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "major" -> major = num0(p, I64);
+                case "minor" -> minor = num0(p, I64);
+                case "rate" -> rate = num0(p, I64);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.ThrottleDevice(major, minor, rate);
+    }
+
+    private static Spec.HugepageLimit hugepage(JsonParser p) throws IOException {
+        String pageSize = null;
+        long limit = 0;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "pagesize" -> pageSize = str(p);
+                case "limit" -> limit = num0(p, I64);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.HugepageLimit(pageSize, limit);
+    }
+
+    private static Spec.Network network(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        Long classID = null;
+        List<Spec.NetPriority> priorities = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "classid" -> classID = num(p, U32);
+                case "priorities" -> priorities = list(p, NET_PRIORITY);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Network(classID, priorities);
+    }
+
+    private static Spec.NetPriority netPriority(JsonParser p) throws IOException {
+        String name = null;
+        long priority = 0;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "name" -> name = str(p);
+                case "priority" -> priority = num0(p, U32);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.NetPriority(name, priority);
+    }
+
+    private static Spec.Rdma rdma(JsonParser p) throws IOException {
+        Long hcaHandles = null, hcaObjects = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "hcahandles" -> hcaHandles = num(p, U32);
+                case "hcaobjects" -> hcaObjects = num(p, U32);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Rdma(hcaHandles, hcaObjects);
+    }
+
+    private static Spec.Seccomp seccomp(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        String defaultAction = null, listenerPath = null, listenerMetadata = null;
+        Long defaultErrnoRet = null;
+        List<String> architectures = null, flags = null;
+        List<Spec.Syscall> syscalls = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "defaultaction" -> defaultAction = str(p);
+                case "defaulterrnoret" -> defaultErrnoRet = num(p, I64);
+                case "architectures" -> architectures = list(p, STRING);
+                case "flags" -> flags = list(p, STRING);
+                case "listenerpath" -> listenerPath = str(p);
+                case "listenermetadata" -> listenerMetadata = str(p);
+                case "syscalls" -> syscalls = list(p, SYSCALL);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Seccomp(defaultAction, defaultErrnoRet, architectures, flags, listenerPath, listenerMetadata,
+                syscalls);
+    }
+
+    private static Spec.Syscall syscall(JsonParser p) throws IOException {
+        List<String> names = null;
+        String action = null;
+        Long errnoRet = null;
+        List<Spec.SeccompArg> args = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "names" -> names = list(p, STRING);
+                case "action" -> action = str(p);
+                case "errnoret" -> errnoRet = num(p, I64);
+                case "args" -> args = list(p, SECCOMP_ARG);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Syscall(names, action, errnoRet, args);
+    }
+
+    private static Spec.SeccompArg seccompArg(JsonParser p) throws IOException {
+        long index = 0, value = 0, valueTwo = 0;
+        String op = null;
+        if (object(p)) for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "index" -> index = num0(p, I64);
+                case "value" -> value = num0(p, I64);
+                case "valuetwo" -> valueTwo = num0(p, I64);
+                case "op" -> op = str(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.SeccompArg(index, value, valueTwo, op);
+    }
+
+    private static Spec.Personality personality(JsonParser p) throws IOException {
+        if (!object(p)) return null;
+        String domain = null;
+        List<String> flags = null;
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "domain" -> domain = str(p);
+                case "flags" -> flags = list(p, STRING);
+                default -> p.skipChildren();
+            }
+        }
+        return new Spec.Personality(domain, flags);
     }
 }

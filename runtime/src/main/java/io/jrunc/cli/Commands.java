@@ -546,9 +546,9 @@ final class Commands {
         sc.put("enabled", true);
         sc.put("actions", io.jrunc.seccomp.SeccompCompiler.ACTIONS);
         sc.put("operators", io.jrunc.seccomp.SeccompCompiler.OPERATORS);
-        sc.put("archs", List.of("SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"));
-        sc.put("knownFlags", io.jrunc.seccomp.SeccompCompiler.FLAGS);
-        sc.put("supportedFlags", io.jrunc.seccomp.SeccompCompiler.FLAGS);
+        sc.put("archs", io.jrunc.seccomp.SeccompCompiler.FEATURE_ARCHS);
+        sc.put("knownFlags", io.jrunc.seccomp.SeccompCompiler.KNOWN_FLAGS);
+        sc.put("supportedFlags", io.jrunc.seccomp.SeccompCompiler.SUPPORTED_FLAGS);
         linux.put("seccomp", sc);
         linux.put("apparmor", Map.of("enabled", false));
         linux.put("selinux", Map.of("enabled", false));

@@ -182,17 +182,18 @@ public final class Planner {
         };
     }
 
-    /**
-     * The plan of `exec`: join every namespace the container has (by the init's /proc/<pid>/ns files,
-     * user first, mount last), no rootfs work and no start barrier, then the process steps.
-     */
     /** The container's seccomp filter, compiled by libseccomp in this JVM; only when the config has one. */
     static void seccomp(PlanWriter w, Spec.Seccomp s) {
         if (s == null) return;
         io.jrunc.seccomp.SeccompCompiler.Compiled c = io.jrunc.seccomp.SeccompCompiler.compile(s);
+        if (c == null) return; // no defaultAction and no syscalls: no filter (runc)
         w.group(Tag.SECCOMP, g -> g.bytes(Tag.SC_BPF, c.bpf()).u32(Tag.SC_FLAGS, c.flags()));
     }
 
+    /**
+     * The plan of `exec`: join every namespace the container has (by the init's /proc/<pid>/ns files,
+     * user first, mount last), no rootfs work and no start barrier, then the process steps.
+     */
     public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings) {
         return planExec(p, nsTypes, initPid, o, warnings, null);
     }

@@ -2,108 +2,235 @@ package io.jrunc.seccomp;
 
 import io.jrunc.JruncException;
 import io.jrunc.bundle.Spec;
+import io.jrunc.sys.LinuxException;
 import io.jrunc.sys.Seccomp;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Locale;
 
 /**
- * linux.seccomp to a BPF program, with runc's semantics: unknown syscall names are skipped, a rule whose
- * action is the default action is skipped, errnoRet defaults to EPERM, several conditions on the same
- * argument index become separate rules (libseccomp ANDs conditions of one rule; runc ORs them).
+ * linux.seccomp to the BPF program jrunc-init installs, with runc's semantics (libcontainer/seccomp,
+ * specconv.SetupSeccomp, patchbpf):
+ * <ul>
+ * <li>no defaultAction and no syscalls: no filter at all;
+ * <li>errnoRet defaults to EPERM for SCMP_ACT_ERRNO and SCMP_ACT_TRACE;
+ * <li>a syscall name libseccomp does not know is skipped; a name the native arch lacks but another listed
+ *     arch has (socketcall on x86_64 for SCMP_ARCH_X86) gets its rule on that arch;
+ * <li>a rule whose action is the default action is skipped (libseccomp refuses it; it changes nothing);
+ * <li>conditions on distinct argument indexes form one rule (ANDed); if an index repeats, each condition
+ *     becomes a rule of its own (ORed);
+ * <li>flags absent: SECCOMP_FILTER_FLAG_SPEC_ALLOW (runc 1.2+, crun); TSYNC is accepted and ignored;
+ * <li>with a non-permissive default action, syscalls numbered above the highest one the profile names
+ *     (per listed architecture) return ENOSYS, so that newer syscalls than the profile knows look
+ *     unimplemented and libc falls back (runc's patchbpf stub, {@link EnosysStub}).
+ * </ul>
+ * Seccomp notify (SCMP_ACT_NOTIFY, listenerPath) is refused with a clear error. Errors name the JSON pointer.
  */
 public final class SeccompCompiler {
     private SeccompCompiler() {}
 
-    public record Compiled(byte[] bpf, int flags) {}
+    /** The program (struct sock_filter[], host byte order) and the flags for seccomp(2). */
+    public record Compiled(byte[] bpf, int flags) {
+        public int instructions() { return bpf.length / 8; }
+    }
 
-    static final int EPERM = 1;
-    public static final List<String> ACTIONS = List.of("SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-            "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG");
-    public static final List<String> OPERATORS = List.of("SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
-            "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ");
-    public static final List<String> FLAGS = List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-            "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
-    static final Map<String, Integer> FLAG_BITS = Map.of("SECCOMP_FILTER_FLAG_TSYNC", 1, "SECCOMP_FILTER_FLAG_LOG", 2,
-            "SECCOMP_FILTER_FLAG_SPEC_ALLOW", 4, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 32);
+    static final int EPERM = 1, ENOSYS = 38;
 
-    /** libseccomp's action encoding (seccomp.h). */
+    /** libseccomp's action encoding (seccomp.h); equal to the kernel's SECCOMP_RET_* values. */
+    static final int ACT_KILL_THREAD = 0x00000000, ACT_KILL_PROCESS = 0x80000000, ACT_TRAP = 0x00030000,
+            ACT_ERRNO = 0x00050000, ACT_TRACE = 0x7ff00000, ACT_LOG = 0x7ffc0000, ACT_ALLOW = 0x7fff0000;
+
+    /** What `jrunc features` reports (sorted, as runc does); only what works. */
+    public static final List<String> ACTIONS = List.of("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
+            "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP");
+    public static final List<String> OPERATORS = List.of("SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
+            "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE");
+    /** Flags jrunc recognises / can apply (WAIT_KILLABLE_RECV only means something with seccomp notify). */
+    public static final List<String> KNOWN_FLAGS = List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+            "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+    public static final List<String> SUPPORTED_FLAGS = List.of("SECCOMP_FILTER_FLAG_TSYNC",
+            "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_LOG");
+
+    /** runc's architecture names (libcontainer/seccomp/config.go); libseccomp's name is the lower-cased rest. */
+    static final List<String> ARCHS = List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_LOONGARCH64",
+            "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+            "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
+            "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64");
+    /** What `features` reports: {@link #ARCHS} but LOONGARCH64, which needs libseccomp 2.6 (we build with 2.5). */
+    public static final List<String> FEATURE_ARCHS = List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",
+            "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+            "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
+            "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64");
+
+    static final int FLAG_LOG = 2, FLAG_SPEC_ALLOW = 4;
+
+    /** libseccomp's SCMP_CMP_* values. */
+    static int operator(String op, String ptr) {
+        return switch (op == null ? "" : op) {
+            case "SCMP_CMP_NE" -> 1;
+            case "SCMP_CMP_LT" -> 2;
+            case "SCMP_CMP_LE" -> 3;
+            case "SCMP_CMP_EQ" -> 4;
+            case "SCMP_CMP_GE" -> 5;
+            case "SCMP_CMP_GT" -> 6;
+            case "SCMP_CMP_MASKED_EQ" -> 7;
+            default -> throw JruncException.config(ptr, op == null ? "op is required"
+                    : "unknown seccomp operator \"" + op + "\"");
+        };
+    }
+
+    /** The action as libseccomp encodes it; errnoRet (16 bits, default EPERM) for ERRNO and TRACE only. */
     static int action(String name, Long errnoRet, String ptr) {
-        if (name == null) throw JruncException.config(ptr, "action is required");
+        if (name == null || name.isEmpty()) throw JruncException.config(ptr, "action is required");
+        int ret = errnoRet == null ? EPERM : (int) (errnoRet & 0xffff);
         return switch (name) {
-            case "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD" -> 0x00000000;
-            case "SCMP_ACT_KILL_PROCESS" -> 0x80000000;
-            case "SCMP_ACT_TRAP" -> 0x00030000;
-            case "SCMP_ACT_ERRNO" -> 0x00050000 | ((errnoRet == null ? EPERM : errnoRet.intValue()) & 0xffff);
-            case "SCMP_ACT_TRACE" -> 0x7ff00000 | ((errnoRet == null ? EPERM : errnoRet.intValue()) & 0xffff);
-            case "SCMP_ACT_LOG" -> 0x7ffc0000;
-            case "SCMP_ACT_ALLOW" -> 0x7fff0000;
-            case "SCMP_ACT_NOTIFY" -> throw JruncException.config(ptr, "SCMP_ACT_NOTIFY (seccomp user notification) is not supported by jrunc yet");
+            case "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD" -> ACT_KILL_THREAD;
+            case "SCMP_ACT_KILL_PROCESS" -> ACT_KILL_PROCESS;
+            case "SCMP_ACT_TRAP" -> ACT_TRAP;
+            case "SCMP_ACT_ERRNO" -> ACT_ERRNO | ret;
+            case "SCMP_ACT_TRACE" -> ACT_TRACE | ret;
+            case "SCMP_ACT_LOG" -> ACT_LOG;
+            case "SCMP_ACT_ALLOW" -> ACT_ALLOW;
+            case "SCMP_ACT_NOTIFY" -> throw JruncException.config(ptr,
+                    "SCMP_ACT_NOTIFY: seccomp notify (listenerPath) is not supported yet");
             default -> throw JruncException.config(ptr, "unknown seccomp action \"" + name + "\"");
         };
     }
 
-    static int operator(String op, String ptr) {
-        int i = OPERATORS.indexOf(op);
-        if (i < 0) throw JruncException.config(ptr, "unknown seccomp operator \"" + op + "\"");
-        return i + 1;
+    /** runc's patchbpf: ALLOW, LOG and TRACE defaults let unknown syscalls through; no ENOSYS stub then. */
+    static boolean permissive(int action) {
+        return action == ACT_ALLOW || action == ACT_LOG || (action & 0xffff0000) == ACT_TRACE;
     }
 
+    /** One rule to add: the syscall entry and name it came from (for error pointers) and its conditions. */
+    private record Rule(String ptr, String name, int action, List<List<Spec.SeccompArg>> groups) {}
+
+    /**
+     * Compiles linux.seccomp. Returns null when the config means "no seccomp" (neither defaultAction nor
+     * syscalls, as runc). Everything is validated before libseccomp is touched.
+     */
     public static Compiled compile(Spec.Seccomp s) {
-        if (s.listenerPath() != null && !s.listenerPath().isEmpty())
-            throw JruncException.config("/linux/seccomp/listenerPath", "seccomp notify listeners are not supported by jrunc yet");
-        int def = action(s.defaultAction(), s.defaultErrnoRet(), "/linux/seccomp/defaultAction");
-        int flags = 0;
+        if (s == null) return null;
+        List<Spec.Syscall> calls = s.syscalls() == null ? List.of() : s.syscalls();
+        boolean noDefault = s.defaultAction() == null || s.defaultAction().isEmpty();
+        if (noDefault && calls.isEmpty()) return null;
+
+        // flags: absent (not even []) means SPEC_ALLOW, as in runc 1.2+ and crun
+        int flags = FLAG_SPEC_ALLOW;
         if (s.flags() != null) {
+            flags = 0;
             for (int i = 0; i < s.flags().size(); i++) {
-                Integer bit = FLAG_BITS.get(s.flags().get(i));
-                if (bit == null) throw JruncException.config("/linux/seccomp/flags/" + i, "unknown seccomp flag \"" + s.flags().get(i) + "\"");
-                flags |= bit;
+                String f = s.flags().get(i), ptr = "/linux/seccomp/flags/" + i;
+                switch (f) {
+                    case "SECCOMP_FILTER_FLAG_TSYNC" -> {} // one thread, which then execs: nothing to sync
+                    case "SECCOMP_FILTER_FLAG_LOG" -> flags |= FLAG_LOG;
+                    case "SECCOMP_FILTER_FLAG_SPEC_ALLOW" -> flags |= FLAG_SPEC_ALLOW;
+                    case "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" -> throw JruncException.config(ptr,
+                            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies to seccomp notify, which is not supported yet");
+                    default -> throw JruncException.config(ptr, "unknown seccomp flag \"" + f + "\"");
+                }
             }
         }
+        if (s.listenerPath() != null && !s.listenerPath().isEmpty())
+            throw JruncException.config("/linux/seccomp/listenerPath", "seccomp notify (listenerPath) is not supported yet");
+
+        List<String> archNames = new ArrayList<>();
+        if (s.architectures() != null) {
+            for (int i = 0; i < s.architectures().size(); i++) {
+                String a = s.architectures().get(i);
+                if (!ARCHS.contains(a)) throw JruncException.config("/linux/seccomp/architectures/" + i,
+                        "unknown seccomp architecture \"" + s.architectures().get(i) + "\"");
+                archNames.add(a.substring("SCMP_ARCH_".length()).toLowerCase(Locale.ROOT));
+            }
+        }
+        if (s.defaultAction() != null && s.defaultAction().equals("SCMP_ACT_NOTIFY"))
+            throw JruncException.config("/linux/seccomp/defaultAction", "SCMP_ACT_NOTIFY cannot be used as default action");
+        int def = action(s.defaultAction(), s.defaultErrnoRet(), "/linux/seccomp/defaultAction");
+
+        List<Rule> rules = new ArrayList<>();
+        List<String> allNames = new ArrayList<>(); // every name, whatever its action: the ENOSYS stub's range
+        for (int i = 0; i < calls.size(); i++) {
+            Spec.Syscall c = calls.get(i);
+            String ptr = "/linux/seccomp/syscalls/" + i;
+            int act = action(c.action(), c.errnoRet(), ptr + "/action");
+            List<Spec.SeccompArg> args = c.args() == null ? List.of() : c.args();
+            for (int j = 0; j < args.size(); j++) {
+                Spec.SeccompArg a = args.get(j);
+                operator(a.op(), ptr + "/args/" + j + "/op");
+                if (a.index() < 0 || a.index() > 5)
+                    throw JruncException.config(ptr + "/args/" + j + "/index", "syscalls have at most 6 arguments (index 0-5), not " + a.index());
+            }
+            List<List<Spec.SeccompArg>> groups = groups(args);
+            List<String> names = c.names() == null ? List.of() : c.names();
+            for (int k = 0; k < names.size(); k++) {
+                String name = names.get(k);
+                if (name == null || name.isEmpty())
+                    throw JruncException.config(ptr + "/names/" + k, "empty string is not a valid syscall");
+                allNames.add(name);
+                if (act != def) rules.add(new Rule(ptr + "/names/" + k, name, act, groups));
+            }
+        }
+
         Seccomp.load();
         long ctx = Seccomp.init(def);
         try {
-            if (s.architectures() != null) {
-                for (int i = 0; i < s.architectures().size(); i++) {
-                    String a = s.architectures().get(i);
-                    String lib = a.startsWith("SCMP_ARCH_") ? a.substring(10).toLowerCase() : a.toLowerCase();
-                    if (!Seccomp.archAdd(ctx, lib))
-                        throw JruncException.config("/linux/seccomp/architectures/" + i, "unknown architecture \"" + a + "\"");
+            List<Integer> tokens = new ArrayList<>();
+            for (int i = 0; i < archNames.size(); i++) {
+                int token = Seccomp.archToken(archNames.get(i));
+                if (token == 0) throw JruncException.config("/linux/seccomp/architectures/" + i, "architecture "
+                        + s.architectures().get(i) + " is not supported by libseccomp " + Seccomp.version());
+                try {
+                    Seccomp.archAdd(ctx, token);
+                } catch (LinuxException e) {
+                    throw JruncException.config("/linux/seccomp/architectures/" + i, "cannot add architecture "
+                            + s.architectures().get(i) + " to the seccomp filter: " + (e.errno() == 33 /* EDOM */
+                            ? "its byte order differs from the native architecture's" : Errno.text(e)));
+                }
+                tokens.add(token);
+            }
+            // runc: libseccomp's binary tree for longer rule sets (not for tiny ones: 2.5.4 misbehaves with
+            // none); an older libseccomp without it is no error
+            if (allNames.size() > 32) {
+                try {
+                    Seccomp.attr(ctx, Seccomp.ATTR_CTL_OPTIMIZE, 2);
+                } catch (LinuxException e) {
+                    // keep the default (linear) layout
                 }
             }
-            List<Spec.Syscall> calls = s.syscalls() == null ? List.of() : s.syscalls();
-            for (int i = 0; i < calls.size(); i++) {
-                Spec.Syscall c = calls.get(i);
-                String ptr = "/linux/seccomp/syscalls/" + i;
-                int act = action(c.action(), c.errnoRet(), ptr + "/action");
-                if (act == def) continue; // libseccomp refuses it and it changes nothing
-                List<List<Spec.SeccompArg>> groups = groups(c.args());
-                for (String name : c.names() == null ? List.<String>of() : c.names()) {
-                    int nr = Seccomp.resolve(name);
-                    if (nr < 0) continue; // not a syscall on this kernel/arch: runc skips it too
-                    for (List<Spec.SeccompArg> g : groups) {
-                        int n = g.size();
-                        int[] ops = new int[n], idx = new int[n];
-                        long[] a = new long[n], b = new long[n];
-                        for (int k = 0; k < n; k++) {
-                            Spec.SeccompArg arg = g.get(k);
-                            ops[k] = operator(arg.op(), ptr + "/args");
-                            idx[k] = (int) arg.index();
-                            // MASKED_EQ: datum_a is the mask (value), datum_b the expected (valueTwo)
-                            a[k] = arg.value();
-                            b[k] = arg.valueTwo();
-                        }
-                        Seccomp.rule(ctx, act, nr, ops, idx, a, b);
-                    }
-                }
+            for (Rule r : rules) {
+                int nr = Seccomp.resolve(0, r.name());
+                if (nr == Seccomp.NR_UNKNOWN) continue; // not a syscall libseccomp knows: runc skips it too
+                for (List<Spec.SeccompArg> g : r.groups()) add(ctx, r, nr, g);
             }
-            // Flags the kernel applies at seccomp(2) time are passed to the init; LOG is also an attribute.
-            return new Compiled(Seccomp.export(ctx), flags & ~1);
+            byte[] bpf = Seccomp.export(ctx);
+            boolean stub = !permissive(def) && !(def == (ACT_ERRNO | ENOSYS));
+            if (stub && !tokens.isEmpty()) bpf = EnosysStub.prepend(bpf, EnosysStub.lastSyscalls(tokens, allNames));
+            if (bpf.length == 0 || bpf.length % 8 != 0 || bpf.length / 8 > 4096)
+                throw JruncException.config("/linux/seccomp", "the seccomp filter has " + bpf.length / 8
+                        + " BPF instructions; the kernel takes at most 4096");
+            return new Compiled(bpf, flags);
         } finally {
             Seccomp.release(ctx);
+        }
+    }
+
+    private static void add(long ctx, Rule r, int nr, List<Spec.SeccompArg> g) {
+        int n = g.size();
+        int[] ops = new int[n], idx = new int[n];
+        long[] a = new long[n], b = new long[n];
+        for (int k = 0; k < n; k++) {
+            Spec.SeccompArg arg = g.get(k);
+            ops[k] = operator(arg.op(), r.ptr());
+            idx[k] = (int) arg.index();
+            a[k] = arg.value(); // MASKED_EQ: the mask
+            b[k] = arg.valueTwo(); // MASKED_EQ: the value the masked argument must equal
+        }
+        try {
+            Seccomp.rule(ctx, r.action(), nr, ops, idx, a, b);
+        } catch (LinuxException e) {
+            String why = e.errno() == LinuxException.EEXIST ? "it conflicts with an earlier rule for the same syscall and arguments"
+                    : Errno.text(e);
+            throw JruncException.config(r.ptr(), "cannot add the seccomp rule for \"" + r.name() + "\": " + why);
         }
     }
 
@@ -114,11 +241,21 @@ public final class SeccompCompiler {
             out.add(List.of());
             return out;
         }
-        Set<Long> seen = new HashSet<>();
+        int[] count = new int[6];
         boolean repeated = false;
-        for (Spec.SeccompArg a : args) repeated |= !seen.add(a.index());
+        for (Spec.SeccompArg a : args) repeated |= ++count[(int) a.index()] > 1;
         if (!repeated) out.add(args);
         else for (Spec.SeccompArg a : args) out.add(List.of(a));
         return out;
+    }
+
+    /** Go's spelling of an errno text (lower-case first letter), as runc prints it. */
+    static final class Errno {
+        static String text(LinuxException e) {
+            String m = e.getMessage();
+            int i = m.indexOf(": ");
+            String t = i >= 0 ? m.substring(i + 2) : m;
+            return t.isEmpty() ? t : Character.toLowerCase(t.charAt(0)) + t.substring(1);
+        }
     }
 }

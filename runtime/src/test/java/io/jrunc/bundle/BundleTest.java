@@ -60,7 +60,6 @@ class BundleTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}|/linux/namespaces",
         "\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"mount\"}]}|/linux/namespaces/1/type",
         "\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"bogus\"}]}|/linux/namespaces/1/type",
         "\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}|/hostname",
@@ -94,7 +93,7 @@ class BundleTest {
         e = assertThrows(JruncException.class, () -> Validator.validate(parse("{\"ociVersion\":\"1\",\"root\":{\"path\":\"rootfs\"},"
                 + "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":5}]},"
                 + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), bundle));
-        assertEquals("/process/rlimits/0", e.pointer());
+        assertEquals("/process/rlimits/0/soft", e.pointer());
         // the valid version of the same config passes
         Validator.validate(parse(BASE + "\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"}]}}"), bundle);
     }

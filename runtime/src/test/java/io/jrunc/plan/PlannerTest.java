@@ -45,6 +45,13 @@ class PlannerTest {
     }
 
     @Test
+    void aMountNamespaceIsRequired() {
+        JruncException e = assertThrows(JruncException.class,
+                () -> plan(spec("\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), new ArrayList<>()));
+        assertEquals("/linux/namespaces", e.pointer());
+    }
+
+    @Test
     void processDefaultsCapsRlimitsAndUnknownCapWarning() {
         List<String> warnings = new ArrayList<>();
         List<PlanReader.Rec> p = plan(spec("\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), warnings);
