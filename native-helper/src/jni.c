@@ -244,11 +244,20 @@ static int wait_readable(int fd, jint timeout_ms) {
     }
 }
 
+/*
+ * One packet; with fd_out (int[1]) also the one fd it may carry (SCM_RIGHTS, received O_CLOEXEC), else -1.
+ * Without fd_out, or if more arrive than asked for, the fds are closed (those beyond the control buffer
+ * the kernel drops itself): a peer can never make us leak one.
+ */
 JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_recv(JNIEnv *env, jclass cls, jint fd, jbyteArray buf,
-                                                     jint timeout_ms) {
+                                                     jint timeout_ms, jintArray fd_out) {
     (void)cls;
     jsize size = buf ? (*env)->GetArrayLength(env, buf) : 0;
     if (bad_range(env, buf, 0, size)) return -1;
+    if (fd_out && (*env)->GetArrayLength(env, fd_out) < 1) {
+        throw_errno(env, "recv", EINVAL);
+        return -1;
+    }
     int w = wait_readable(fd, timeout_ms);
     if (w < 0) {
         throw_errno(env, "poll", errno);
@@ -260,17 +269,41 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_recv(JNIEnv *env, jclass cls, ji
         throw_oom(env);
         return -1;
     }
+    union {
+        char buf[CMSG_SPACE(4 * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {.iov_base = data, .iov_len = (size_t)size};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
     ssize_t n;
     do {
-        n = recv(fd, data, (size_t)size, MSG_TRUNC);
+        n = recvmsg(fd, &msg, MSG_TRUNC | MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
     int e = errno;
+    int got = -1;
+    if (n >= 0) {
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+            size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < k; i++) {
+                int f;
+                memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                if (got < 0 && fd_out) got = f;
+                else close(f);
+            }
+        }
+    }
     if (n > (ssize_t)size) e = EMSGSIZE; /* the packet did not fit: never hand back half a message */
     if (n >= 0 && n <= (ssize_t)size) (*env)->SetByteArrayRegion(env, buf, 0, (jsize)n, (jbyte *)data);
     free(data);
     if (n < 0 || n > (ssize_t)size) {
+        if (got >= 0) close(got);
         throw_errno(env, "recv", e);
         return -1;
+    }
+    if (fd_out) {
+        jint v = got;
+        (*env)->SetIntArrayRegion(env, fd_out, 0, 1, &v);
     }
     return (jint)n;
 }

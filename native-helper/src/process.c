@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -77,6 +78,40 @@ void apply_caps(const struct plan *p, int cap_last) {
     }
 }
 
+/*
+ * With SECCOMP_FILTER_FLAG_NEW_LISTENER (Java sets it when the profile has SCMP_ACT_NOTIFY rules) the
+ * kernel hands back the listener fd. Only the runtime outside can reach listenerPath (we may already be
+ * past pivot_root), so the fd goes to Java over the sync socket, and we wait until Java says the agent
+ * has it: a process exec'd before that could block on a notification nobody will ever read.
+ */
+static void hand_over_listener(int listener) {
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    struct iovec iov = {.iov_base = (char *)"seccomp", .iov_len = 7};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &listener, sizeof(int));
+    ssize_t n;
+    do {
+        n = sendmsg(g_sync_fd, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) die_errno(errno, "send the seccomp listener fd");
+    close(listener);
+    char ack[64];
+    do {
+        n = recv(g_sync_fd, ack, sizeof(ack), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) _exit(1); /* Java failed (and reports why) */
+    if (n < 0) die_errno(errno, "wait for the seccomp agent");
+    if (n != 10 || memcmp(ack, "seccomp-ok", 10) != 0) die("expected \"seccomp-ok\", got \"%.*s\"", (int)n, ack);
+}
+
 void install_seccomp(const struct plan *p) {
     if (!p->has_seccomp) return;
     struct sock_fprog prog = {
@@ -86,8 +121,9 @@ void install_seccomp(const struct plan *p) {
     if (p->seccomp.len / sizeof(struct sock_filter) > BPF_MAXINSNS)
         die("seccomp: the filter has %zu instructions, more than %d", p->seccomp.len / sizeof(struct sock_filter),
             BPF_MAXINSNS);
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp.flags, &prog) < 0)
-        die_errno(errno, "seccomp");
+    long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp.flags, &prog);
+    if (r < 0) die_errno(errno, "seccomp");
+    if (p->seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) hand_over_listener((int)r);
 }
 
 /* ---- executable lookup (Go's exec.LookPath, which runc uses) ---- */

@@ -19,19 +19,19 @@ public class NativeSmoke {
         byte[] msg = "hello".getBytes();
         check("send", Native.send(sp[0], msg, 0, 5) == 5);
         byte[] buf = new byte[64];
-        int n = Native.recv(sp[1], buf, 1000);
+        int n = Native.recv(sp[1], buf, 1000, null);
         check("recv", n == 5 && new String(buf, 0, 5).equals("hello"));
         long t0 = System.nanoTime();
-        check("recv timeout -1", Native.recv(sp[1], buf, 100) == -1 && System.nanoTime() - t0 > 90_000_000L);
+        check("recv timeout -1", Native.recv(sp[1], buf, 100, null) == -1 && System.nanoTime() - t0 > 90_000_000L);
         byte[] big = new byte[100];
         Native.send(sp[0], big, 0, 100);
-        try { Native.recv(sp[1], new byte[10], 100); check("recv too big throws", false); }
+        try { Native.recv(sp[1], new byte[10], 100, null); check("recv too big throws", false); }
         catch (LinuxException e) { check("recv too big throws: " + e.getMessage(), true); }
         byte[] mib = new byte[1 << 20];
         mib[mib.length - 1] = 42;
         check("send 1 MiB", Native.send(sp[0], mib, 0, mib.length) == mib.length);
         byte[] rb = new byte[(1 << 20) + 16];
-        check("recv 1 MiB", Native.recv(sp[1], rb, 1000) == (1 << 20) && rb[(1 << 20) - 1] == 42);
+        check("recv 1 MiB", Native.recv(sp[1], rb, 1000, null) == (1 << 20) && rb[(1 << 20) - 1] == 42);
         try { Native.send(sp[0], msg, 3, 5); check("bad range", false); }
         catch (ArrayIndexOutOfBoundsException e) { check("bad range throws AIOOBE", true); }
         // spawn with a kept fd: the child writes on it
@@ -42,10 +42,10 @@ public class NativeSmoke {
         int[] w = Native.waitpid(pid, 0);
         check("spawn+waitpid", w[0] == pid && w[1] == 0);
         StringBuilder sb = new StringBuilder();
-        while (true) { int k = Native.recv(sp2[0], buf, 1000); if (k <= 0) break; sb.append(new String(buf, 0, k)); }
+        while (true) { int k = Native.recv(sp2[0], buf, 1000, null); if (k <= 0) break; sb.append(new String(buf, 0, k)); }
         System.out.println("  child said: " + sb.toString().replace("\n", " | "));
         check("kept fd usable in child, mask empty", sb.toString().contains("child") && sb.toString().contains("SigBlk:\t0000000000000000"));
-        check("recv EOF", Native.recv(sp2[0], buf, 100) == 0);
+        check("recv EOF", Native.recv(sp2[0], buf, 100, null) == 0);
         Native.close(sp2[0]);
         // spawn without keep: fd must not leak
         int[] sp3 = Native.socketpair();

@@ -8,6 +8,7 @@ import io.jrunc.cgroup.Cgroup;
 import io.jrunc.cgroup.DeviceRules;
 import io.jrunc.hooks.Hooks;
 import io.jrunc.plan.Planner;
+import io.jrunc.seccomp.NotifyState;
 import io.jrunc.state.ContainerState;
 import io.jrunc.state.Json;
 import io.jrunc.state.Proc;
@@ -146,8 +147,8 @@ public final class Lifecycle {
                 Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState);
             }
             sys.send(sock, ("go\n" + Json.write(st.toHookState("creating"))).getBytes(StandardCharsets.UTF_8));
-            msg = receive(sys, sock, -1, "waiting for the container to be ready");
-            if (!msg.equals("ready")) throw new JruncException("unexpected message from container init: " + msg);
+            awaitReady(sys, sock, "waiting for the container to be ready", linux == null ? null : linux.seccomp(),
+                    initPid, st.toHookState("creating"));
             sys.close(sock);
             sock = -1;
             if (o.pidfdSocket() != null) sendPidfd(sys, o.pidfdSocket(), initPid);
@@ -188,11 +189,39 @@ public final class Lifecycle {
         }
     }
 
-    /** One message from jrunc-init; `error <text>` and EOF become exceptions. */
+    /**
+     * Waits for `ready`. On the way the init may send `seccomp` with the listener fd of a filter that has
+     * SCMP_ACT_NOTIFY rules: it goes to the agent at listenerPath, and the init, waiting for us, is told
+     * to go on only once the agent has it.
+     */
+    private static void awaitReady(Linux sys, int sock, String what, Spec.Seccomp seccomp, int pid,
+                                   Map<String, Object> containerState) {
+        int[] fd = {-1};
+        String msg = receive(sys, sock, -1, what, fd);
+        if (msg.equals("seccomp")) {
+            if (fd[0] < 0) throw new JruncException("jrunc-init sent no seccomp listener fd");
+            if (seccomp == null || seccomp.listenerPath() == null || seccomp.listenerPath().isEmpty()) {
+                sys.close(fd[0]);
+                throw new JruncException("jrunc-init sent a seccomp listener but the config has no listenerPath");
+            }
+            NotifyState.send(sys, seccomp, fd[0], pid, containerState);
+            sys.send(sock, "seccomp-ok".getBytes(StandardCharsets.UTF_8));
+            msg = receive(sys, sock, -1, what);
+        } else if (fd[0] >= 0) {
+            sys.close(fd[0]);
+        }
+        if (!msg.equals("ready")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+    }
+
     private static String receive(Linux sys, int sock, int timeoutMs, String what) {
+        return receive(sys, sock, timeoutMs, what, null);
+    }
+
+    /** One message from jrunc-init; `error <text>` and EOF become exceptions. fdOut: see {@link Linux#recv(int, int, int[])}. */
+    private static String receive(Linux sys, int sock, int timeoutMs, String what, int[] fdOut) {
         byte[] m;
         try {
-            m = sys.recv(sock, timeoutMs);
+            m = fdOut == null ? sys.recv(sock, timeoutMs) : sys.recv(sock, timeoutMs, fdOut);
         } catch (LinuxException e) {
             throw new JruncException("timed out " + what);
         }
@@ -248,8 +277,8 @@ public final class Lifecycle {
             if (!Proc.isAlive(s.pid(), s.initStartTime())) throw new JruncException("container not running");
             if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) Cgroup.load(s.cgroupPaths()).addProcess(pid);
             sys.send(sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
-            msg = receive(sys, sock, -1, "waiting for the process to be ready");
-            if (!msg.equals("ready")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+            awaitReady(sys, sock, "waiting for the process to be ready", spec.linux() == null ? null : spec.linux().seccomp(),
+                    pid, s.toHookState(status));
             sys.close(sock);
             sock = -1;
             if (o.pidfdSocket() != null) sendPidfd(sys, o.pidfdSocket(), pid);

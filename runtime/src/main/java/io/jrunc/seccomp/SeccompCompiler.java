@@ -24,7 +24,9 @@ import java.util.Locale;
  *     (per listed architecture) return ENOSYS, so that newer syscalls than the profile knows look
  *     unimplemented and libc falls back (runc's patchbpf stub, {@link EnosysStub}).
  * </ul>
- * Seccomp notify (SCMP_ACT_NOTIFY, listenerPath) is refused with a clear error. Errors name the JSON pointer.
+ * Seccomp notify: SCMP_ACT_NOTIFY rules make the program ask for a listener
+ * (SECCOMP_FILTER_FLAG_NEW_LISTENER); jrunc-init hands the listener fd to the runtime, which sends it to
+ * listenerPath with the container process state (see {@link NotifyState}). Errors name the JSON pointer.
  */
 public final class SeccompCompiler {
     private SeccompCompiler() {}
@@ -32,24 +34,28 @@ public final class SeccompCompiler {
     /** The program (struct sock_filter[], host byte order) and the flags for seccomp(2). */
     public record Compiled(byte[] bpf, int flags) {
         public int instructions() { return bpf.length / 8; }
+        /** The filter has SCMP_ACT_NOTIFY rules: jrunc-init hands over a listener fd for listenerPath. */
+        public boolean listener() { return (flags & FLAG_NEW_LISTENER) != 0; }
     }
 
     static final int EPERM = 1, ENOSYS = 38;
 
     /** libseccomp's action encoding (seccomp.h); equal to the kernel's SECCOMP_RET_* values. */
     static final int ACT_KILL_THREAD = 0x00000000, ACT_KILL_PROCESS = 0x80000000, ACT_TRAP = 0x00030000,
-            ACT_ERRNO = 0x00050000, ACT_TRACE = 0x7ff00000, ACT_LOG = 0x7ffc0000, ACT_ALLOW = 0x7fff0000;
+            ACT_ERRNO = 0x00050000, ACT_TRACE = 0x7ff00000, ACT_LOG = 0x7ffc0000, ACT_ALLOW = 0x7fff0000,
+            ACT_NOTIFY = 0x7fc00000;
 
     /** What `jrunc features` reports (sorted, as runc does); only what works. */
     public static final List<String> ACTIONS = List.of("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
-            "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP");
+            "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
+            "SCMP_ACT_TRAP");
     public static final List<String> OPERATORS = List.of("SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
             "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE");
-    /** Flags jrunc recognises / can apply (WAIT_KILLABLE_RECV only means something with seccomp notify). */
+    /** Flags jrunc recognises and applies (WAIT_KILLABLE_RECV only when there is a listener: the kernel
+     *  refuses it otherwise). */
     public static final List<String> KNOWN_FLAGS = List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
             "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
-    public static final List<String> SUPPORTED_FLAGS = List.of("SECCOMP_FILTER_FLAG_TSYNC",
-            "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_LOG");
+    public static final List<String> SUPPORTED_FLAGS = KNOWN_FLAGS;
 
     /** runc's architecture names (libcontainer/seccomp/config.go); libseccomp's name is the lower-cased rest. */
     static final List<String> ARCHS = List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_LOONGARCH64",
@@ -62,7 +68,14 @@ public final class SeccompCompiler {
             "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
             "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64");
 
-    static final int FLAG_LOG = 2, FLAG_SPEC_ALLOW = 4;
+    static final int FLAG_LOG = 2, FLAG_SPEC_ALLOW = 4, FLAG_NEW_LISTENER = 8, FLAG_WAIT_KILLABLE_RECV = 32;
+
+    /**
+     * Syscalls jrunc-init itself makes between installing a filter with a listener and handing the listener
+     * over: notifying them would wait for an agent that cannot have the fd yet. runc refuses write for the
+     * same reason (it syncs with write; we sync with sendmsg and recvfrom).
+     */
+    static final List<String> NO_NOTIFY = List.of("write", "sendmsg", "recvfrom");
 
     /** libseccomp's SCMP_CMP_* values. */
     static int operator(String op, String ptr) {
@@ -91,8 +104,7 @@ public final class SeccompCompiler {
             case "SCMP_ACT_TRACE" -> ACT_TRACE | ret;
             case "SCMP_ACT_LOG" -> ACT_LOG;
             case "SCMP_ACT_ALLOW" -> ACT_ALLOW;
-            case "SCMP_ACT_NOTIFY" -> throw JruncException.config(ptr,
-                    "SCMP_ACT_NOTIFY: seccomp notify (listenerPath) is not supported yet");
+            case "SCMP_ACT_NOTIFY" -> ACT_NOTIFY;
             default -> throw JruncException.config(ptr, "unknown seccomp action \"" + name + "\"");
         };
     }
@@ -125,14 +137,14 @@ public final class SeccompCompiler {
                     case "SECCOMP_FILTER_FLAG_TSYNC" -> {} // one thread, which then execs: nothing to sync
                     case "SECCOMP_FILTER_FLAG_LOG" -> flags |= FLAG_LOG;
                     case "SECCOMP_FILTER_FLAG_SPEC_ALLOW" -> flags |= FLAG_SPEC_ALLOW;
-                    case "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" -> throw JruncException.config(ptr,
-                            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies to seccomp notify, which is not supported yet");
+                    case "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" -> flags |= FLAG_WAIT_KILLABLE_RECV;
                     default -> throw JruncException.config(ptr, "unknown seccomp flag \"" + f + "\"");
                 }
             }
         }
-        if (s.listenerPath() != null && !s.listenerPath().isEmpty())
-            throw JruncException.config("/linux/seccomp/listenerPath", "seccomp notify (listenerPath) is not supported yet");
+        boolean hasListenerPath = s.listenerPath() != null && !s.listenerPath().isEmpty();
+        if (hasListenerPath && s.listenerPath().charAt(0) != '/')
+            throw JruncException.config("/linux/seccomp/listenerPath", "must be an absolute path, got \"" + s.listenerPath() + "\"");
 
         List<String> archNames = new ArrayList<>();
         if (s.architectures() != null) {
@@ -167,6 +179,9 @@ public final class SeccompCompiler {
                 if (name == null || name.isEmpty())
                     throw JruncException.config(ptr + "/names/" + k, "empty string is not a valid syscall");
                 allNames.add(name);
+                if (act == ACT_NOTIFY && NO_NOTIFY.contains(name))
+                    throw JruncException.config(ptr + "/names/" + k, "SCMP_ACT_NOTIFY cannot be used for \"" + name + "\"",
+                            "the runtime itself makes this call after the filter is in place and before the agent has the listener");
                 if (act != def) rules.add(new Rule(ptr + "/names/" + k, name, act, groups));
             }
         }
@@ -197,10 +212,20 @@ public final class SeccompCompiler {
                     // keep the default (linear) layout
                 }
             }
+            String notifyPtr = null;
             for (Rule r : rules) {
                 int nr = Seccomp.resolve(0, r.name());
                 if (nr == Seccomp.NR_UNKNOWN) continue; // not a syscall libseccomp knows: runc skips it too
+                if (r.action() == ACT_NOTIFY && notifyPtr == null) notifyPtr = r.ptr();
                 for (List<Spec.SeccompArg> g : r.groups()) add(ctx, r, nr, g);
+            }
+            if (notifyPtr != null) {
+                // Without an agent the first notified call would block the process for good.
+                if (!hasListenerPath) throw JruncException.config("/linux/seccomp/listenerPath",
+                        "must be set: " + notifyPtr + " uses SCMP_ACT_NOTIFY", "the path of the seccomp agent's unix socket");
+                flags |= FLAG_NEW_LISTENER;
+            } else {
+                flags &= ~FLAG_WAIT_KILLABLE_RECV;
             }
             byte[] bpf = Seccomp.export(ctx);
             boolean stub = !permissive(def) && !(def == (ACT_ERRNO | ENOSYS));

@@ -16,9 +16,10 @@ final class JniLinux implements Linux {
         int n = Native.send(fd, data, 0, data.length);
         if (n != data.length) throw new LinuxException("send", LinuxException.EINVAL, "short write");
     }
-    @Override public byte[] recv(int fd, int timeoutMs) {
+    @Override public byte[] recv(int fd, int timeoutMs) { return recv(fd, timeoutMs, null); }
+    @Override public byte[] recv(int fd, int timeoutMs, int[] fdOut) {
         byte[] buf = new byte[1 << 16];
-        int n = Native.recv(fd, buf, timeoutMs);
+        int n = Native.recv(fd, buf, timeoutMs, fdOut);
         if (n < 0) throw new LinuxException("recv", LinuxException.EAGAIN, "timed out");
         if (n == 0) return null;
         return java.util.Arrays.copyOf(buf, n);

@@ -13,6 +13,8 @@ public interface Linux {
     void send(int fd, byte[] data);
     /** One packet, or null on EOF; throws on timeout. */
     byte[] recv(int fd, int timeoutMs);
+    /** As {@link #recv(int, int)}; fdOut[0] gets the fd the packet carried (O_CLOEXEC), or -1. */
+    byte[] recv(int fd, int timeoutMs, int[] fdOut);
     void close(int fd);
     /** {pid, status}; pid 0 with WNOHANG when still running. */
     int[] waitpid(int pid, int flags);

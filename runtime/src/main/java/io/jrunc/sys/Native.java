@@ -23,9 +23,10 @@ final class Native {
 
     /**
      * Receive one packet into buf. Waits at most timeoutMs (negative: forever). Returns the packet length,
-     * 0 on EOF (all peers closed), -1 on timeout.
+     * 0 on EOF (all peers closed), -1 on timeout. With fdOut (int[1]) the fd the packet carried
+     * (SCM_RIGHTS, O_CLOEXEC) or -1 is stored there; without it any fd received is closed.
      */
-    static native int recv(int fd, byte[] buf, int timeoutMs);
+    static native int recv(int fd, byte[] buf, int timeoutMs, int[] fdOut);
 
     static native void close(int fd);
 
