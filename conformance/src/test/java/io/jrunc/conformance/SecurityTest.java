@@ -62,4 +62,55 @@ class SecurityTest extends ConformanceBase {
         assertEquals(0, no.code(), no.toString());
         assertFalse(no.out().contains("_ses." + id + "-n"), no.out());
     }
+
+    /** Nothing of the runtime's own environment reaches the container: only process.env (and HOME, as runc). */
+    @ParameterizedTest @MethodSource("runtimes")
+    void runtimeEnvironmentDoesNotLeak(String name) throws Exception {
+        Rt r = rt(name);
+        // sleep as the init: its /proc/<pid>/environ is exactly what the runtime passed to execve
+        TestBundle b = bundle().args("sleep", "300");
+        b.write();
+        java.util.Map<String, String> env = java.util.Map.of("JRUNC_LEAK_CANARY", "c-" + id, "LD_PRELOAD", "",
+                "JAVA_TOOL_OPTIONS", "-Dcanary=" + id);
+        Rt.Result run = r.runEnv(env, "run", "-d", "-b", b.dir.toString(), id);
+        assertEquals(0, run.code(), run.toString());
+        pidOf(r, id);
+        Rt.Result ex = r.runEnv(env, "exec", id, "sh", "-c", "tr '\\0' '\\n' < /proc/self/environ");
+        assertEquals(0, ex.code(), ex.toString());
+        java.util.Set<String> allowed = java.util.Set.of("PATH", "TERM", "HOME");
+        for (String l : ex.out().split("\n")) {
+            if (l.isEmpty()) continue;
+            String key = l.substring(0, l.indexOf('='));
+            assertTrue(allowed.contains(key), name + ": exec'd process got " + l);
+        }
+        Path status = Path.of("/proc/" + pidOf(r, id) + "/environ");
+        String initEnv = Files.readString(status).replace('\0', '\n');
+        assertFalse(initEnv.contains(id), name + ": the init's environment holds the runtime's: " + initEnv);
+        for (String l : initEnv.split("\n")) {
+            if (!l.isEmpty()) assertTrue(allowed.contains(l.substring(0, l.indexOf('='))), name + ": init got " + l);
+        }
+        r.ok("delete", "-f", id);
+    }
+
+    /** exec --cap adds to bounding, effective and permitted, never to inheritable (CVE-2022-29162). */
+    @ParameterizedTest @MethodSource("runtimes")
+    void execCapAddsOnlyWhatItNames(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().args("sleep", "300");
+        b.write();
+        r.ok("run", "-d", "-b", b.dir.toString(), id);
+        pidOf(r, id);
+        Rt.Result ex = r.run("exec", "--cap", "CAP_SYS_ADMIN", id, "grep", "-E", "^Cap(Inh|Prm|Eff|Bnd|Amb):", "/proc/self/status");
+        assertEquals(0, ex.code(), ex.toString());
+        long base = (1L << 29) | (1L << 5) | (1L << 10); // AUDIT_WRITE, KILL, NET_BIND_SERVICE (runc spec)
+        long admin = 1L << 21;
+        assertEquals(0L, Long.parseLong(line(ex.out(), "CapInh:"), 16), name);
+        assertEquals(base | admin, Long.parseLong(line(ex.out(), "CapPrm:"), 16), name);
+        assertEquals(base | admin, Long.parseLong(line(ex.out(), "CapEff:"), 16), name);
+        assertEquals(base | admin, Long.parseLong(line(ex.out(), "CapBnd:"), 16), name);
+        assertEquals(0L, Long.parseLong(line(ex.out(), "CapAmb:"), 16), name + ": ambient needs inheritable");
+        Rt.Result plain = r.run("exec", id, "grep", "-E", "^CapEff:", "/proc/self/status");
+        assertEquals(base, Long.parseLong(line(plain.out(), "CapEff:"), 16), name + ": --cap applies to that exec only");
+        r.ok("delete", "-f", id);
+    }
 }
