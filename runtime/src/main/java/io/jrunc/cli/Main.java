@@ -15,6 +15,7 @@ public final class Main {
     static final String VERSION = "0.1.0";
 
     public static void main(String[] argv) {
+        Trace.mark("main");
         int code;
         try {
             code = run(List.of(argv));
@@ -32,6 +33,7 @@ public final class Main {
             code = 1;
         }
         System.out.flush();
+        Trace.mark("exit");
         System.exit(code);
     }
 
@@ -63,6 +65,7 @@ public final class Main {
         }
         String cmd = g.positional.get(0);
         List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
+        Trace.mark("global args");
         Commands c = new Commands(root, g.value("log"), fmt, Log.debug);
         return c.dispatch(cmd, rest);
     }

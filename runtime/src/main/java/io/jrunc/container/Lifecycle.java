@@ -51,15 +51,19 @@ public final class Lifecycle {
     public static Spec loadBundle(Path bundle, byte[][] rawOut) {
         Path cfg = bundle.resolve("config.json");
         byte[] raw;
+        io.jrunc.cli.Trace.mark("loading bundle");
         try {
             raw = Files.readAllBytes(cfg);
+            io.jrunc.cli.Trace.mark("read config.json");
         } catch (NoSuchFileException e) {
             throw new JruncException("JSON specification file config.json not found in " + bundle);
         } catch (IOException e) {
             throw new JruncException("cannot read " + cfg + ": " + e.getMessage(), e);
         }
         Spec spec = ConfigReader.parse(raw);
+        io.jrunc.cli.Trace.mark("parsed");
         Validator.validate(spec, bundle);
+        io.jrunc.cli.Trace.mark("validated");
         if (rawOut != null) rawOut[0] = raw;
         return spec;
     }
@@ -90,9 +94,11 @@ public final class Lifecycle {
             Path fifo = dir.resolve(StateStore.FIFO);
             sys.mkfifo(fifo, 0622);
             Files.setPosixFilePermissions(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w--w-"));
+            io.jrunc.cli.Trace.mark("state dir, fifo");
 
             Spec.Linux linux = spec.linux();
             cg = Cgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath());
+            io.jrunc.cli.Trace.mark("cgroup paths");
             String created = Times.now();
             Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
             // Saved before anything is started so `delete -f` can undo a create that died half-way.
@@ -102,6 +108,7 @@ public final class Lifecycle {
             try {
                 cg.create();
                 cg.apply(DeviceRules.effective(linux == null ? null : linux.resources(), linux == null ? null : linux.devices()));
+                io.jrunc.cli.Trace.mark("cgroup created and applied");
             } catch (JruncException e) {
                 if (sys.geteuid() == 0) throw e;
                 // Rootless without a delegated cgroup: run without one, as runc does, and say so.
@@ -124,6 +131,7 @@ public final class Lifecycle {
             warnings.forEach(warn);
 
             int[] sp = sys.socketpair();
+            io.jrunc.cli.Trace.mark("planned");
             sock = sp[0];
             int[] keep = new int[1 + o.preserveFds()];
             keep[0] = sp[1];
@@ -132,11 +140,13 @@ public final class Lifecycle {
             sys.close(sp[1]);
             sys.send(sock, plan);
             String msg = receive(sys, sock, 60_000, "reading the container's pid");
+            io.jrunc.cli.Trace.mark("init pid received");
             sys.waitpid(helper, 0);
             if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
             initPid = Integer.parseInt(msg.substring(4).trim());
             long start = Proc.startTime(initPid);
             cg.addProcess(initPid);
+            io.jrunc.cli.Trace.mark("init in cgroup");
             st = new ContainerState(o.id(), initPid, start, bundle.toString(), rootfs.toString(), created, "", ann,
                     cg.paths(), true);
             store.save(st);
@@ -149,6 +159,7 @@ public final class Lifecycle {
             sys.send(sock, ("go\n" + Json.write(st.toHookState("creating"))).getBytes(StandardCharsets.UTF_8));
             awaitReady(sys, sock, "waiting for the container to be ready", linux == null ? null : linux.seccomp(),
                     initPid, st.toHookState("creating"));
+            io.jrunc.cli.Trace.mark("init ready");
             sys.close(sock);
             sock = -1;
             if (o.pidfdSocket() != null) sendPidfd(sys, o.pidfdSocket(), initPid);
@@ -159,6 +170,7 @@ public final class Lifecycle {
             Spec.Hooks hk = spec.hooks();
             store.saveFast(st, freezer, hk != null && hk.poststart() != null && !hk.poststart().isEmpty(),
                     hk != null && hk.poststop() != null && !hk.poststop().isEmpty());
+            io.jrunc.cli.Trace.mark("state saved");
             return st;
         } catch (RuntimeException | IOException | Error e) {
             if (sock >= 0) sys.close(sock);
