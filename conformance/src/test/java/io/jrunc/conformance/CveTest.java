@@ -57,7 +57,10 @@ class CveTest extends ConformanceBase {
             for (Path p : s.toList()) {
                 String k = d.relativize(p).toString();
                 if (Files.isSymbolicLink(p)) m.put(k, "-> " + Files.readSymbolicLink(p));
-                else m.put(k, Files.isDirectory(p) ? "<dir>" : Files.readString(p));
+                else if (Files.isDirectory(p)) m.put(k, "<dir>");
+                else if (Files.isRegularFile(p)) m.put(k, Files.readString(p));
+                else m.put(k, "<device or fifo>"); // never read: /dev/zero would never end
+
             }
         }
         return m;
@@ -111,8 +114,7 @@ class CveTest extends ConformanceBase {
             assertEquals("proc", line(res.out(), "fstype="), res.toString());
         } else {
             // runc: `filesystem "proc" must be mounted on ordinary directory`
-            assertTrue(res.err().contains("ordinary directory") || res.err().contains("\"/proc\""),
-                    name + ": failed, but not because of the /proc symlink: " + res);
+            assertTrue(res.err().contains("ordinary directory"), name + ": failed, but not because of the /proc symlink: " + res);
         }
         assertEquals(before, snapshot(d), name + " changed the host directory the image's /proc points at");
     }
@@ -196,6 +198,7 @@ class CveTest extends ConformanceBase {
         b.args("sleep", "1000");
         b.write();
         Rt.Result res = r.run("create", "-b", b.dir.toString(), id);
+        assertEquals(before, snapshot(fake), name + " wrote a sysctl into a host file: " + res);
         if (res.code() == 0) {
             int pid = pidOf(r, id);
             // The container's /proc may be covered: ask the kernel from the host, in the container's uts namespace.
@@ -206,7 +209,6 @@ class CveTest extends ConformanceBase {
             assertEquals("jrunc-cve", dn, name + ": the sysctl did not reach the kernel");
             r.ok("delete", "-f", id);
         }
-        assertEquals(before, snapshot(fake), name + " wrote a sysctl into a host file: " + res);
     }
 
     /** CVE-2019-19921: a volume mounted straight onto /proc after procfs (the image's VOLUME /proc). */
@@ -333,7 +335,41 @@ class CveTest extends ConformanceBase {
         bind(b, out, "/out");
         ((ArrayNode) b.linux().get("readonlyPaths")).add("/dev/pts");
         b.write();
-        Path sock = tmp.resolve("console.sock");
+        Rt.Result res = withConsole(r, b);
+        if (res.code() == 0) assertEquals("done\n", Files.readString(out.resolve("result")), name);
+        else assertTrue(res.err().contains("console") || res.err().contains("pty"), name + ": failed for another reason: " + res);
+        assertEquals(before, snapshot(pts), name + ": /dev/console was bound from the image's /dev/pts/0");
+    }
+
+    /**
+     * CVE-2025-52565, the target side: the image's /dev/console is a symlink to a file the container
+     * should not be able to replace (here a volume's file). Creating or mounting "/dev/console" through the
+     * symlink would truncate that file or cover it with the pty; the runtime must refuse the symlink.
+     */
+    @ParameterizedTest @MethodSource("runtimes")
+    void cve_2025_52565_consoleTargetIsASymlink(String name) throws Exception {
+        skipIfVulnerable(name, "runc", "CVE-2025-52565 (fixed in runc 1.2.8)");
+        Rt r = rt(name);
+        Path d = decoyDir("hostconsole");
+        TreeMap<String, String> before = snapshot(d);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        TestBundle b = bundle().sh("echo type=$(stat -c %F /vol/marker) > /out/result");
+        b.process().put("terminal", true);
+        dropMount(b, "/dev");
+        symlinkInRootfs(b, "dev/console", "/vol/marker");
+        bind(b, d, "/vol");
+        bind(b, out, "/out");
+        b.write();
+        Rt.Result res = withConsole(r, b);
+        if (res.code() == 0) assertEquals("regular file", line(Files.readString(out.resolve("result")), "type="),
+                name + ": the console was mounted through the /dev/console symlink");
+        else assertTrue(res.err().contains("/dev/console"), name + ": failed for another reason: " + res);
+        assertEquals(before, snapshot(d), name + " changed the file /dev/console points at");
+    }
+
+    /** create with a console socket that holds the pty master unread, start, wait for the container to stop. */
+    Rt.Result withConsole(Rt r, TestBundle b) throws Exception {
+        Path sock = tmp.resolve("console-" + System.nanoTime() + ".sock");
         List<SocketChannel> held = new ArrayList<>();
         try (ServerSocketChannel srv = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             srv.bind(UnixDomainSocketAddress.of(sock));
@@ -349,15 +385,39 @@ class CveTest extends ConformanceBase {
                 pidOf(r, id);
                 r.ok("start", id);
                 waitForStatus(r, id, "stopped");
-                assertEquals("done\n", Files.readString(out.resolve("result")), name);
-            } else {
-                assertTrue(res.err().contains("console") || res.err().contains("pty"), name + ": failed for another reason: " + res);
             }
             t.join(5000);
+            return res;
         } finally {
             for (SocketChannel c : held) c.close();
         }
-        assertEquals(before, snapshot(pts), name + ": /dev/console was bound from the image's /dev/pts/0");
+    }
+
+    // ---- 9. CVE-2026-41579: the image's /dev is a symlink out of the rootfs ----
+
+    /**
+     * CVE-2026-41579: with no /dev mount in the config, devices and the /dev symlinks (fd, stdin, ptmx,
+     * ...) are made in the image's own /dev; if that is a symlink to a host directory, a runtime that
+     * joins paths creates them on the host. Everything must be made inside the rootfs.
+     */
+    @ParameterizedTest @MethodSource("runtimes")
+    void cve_2026_41579_devSymlinkedOutOfTheRootfs(String name) throws Exception {
+        skipIfVulnerable(name, "runc", "CVE-2026-41579 (fixed in runc 1.3.6)");
+        Rt r = rt(name);
+        Path d = decoyDir("hostdev");
+        Files.writeString(d.resolve("ptmx"), DECOY);
+        TreeMap<String, String> before = snapshot(d);
+        TestBundle b = bundle().sh("echo null=$(stat -c %t:%T /dev/null)");
+        dropMount(b, "/dev");
+        dropMount(b, "/dev/pts");
+        dropMount(b, "/dev/shm");
+        dropMount(b, "/dev/mqueue");
+        symlinkInRootfs(b, "dev", d.toString());
+        b.write();
+        Rt.Result res = r.run("run", "-b", b.dir.toString(), id);
+        assertEquals(before, snapshot(d), name + " made devices or symlinks in the host directory /dev points at: " + res);
+        assertEquals(0, res.code(), res.toString());
+        assertEquals("1:3", line(res.out(), "null="), name + ": /dev/null inside is not the null device");
     }
 
     // ---- 8. CVE-2025-52881: procfs writes redirected by a mount over /proc/sys ----
