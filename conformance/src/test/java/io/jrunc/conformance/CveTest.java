@@ -232,6 +232,17 @@ class CveTest extends ConformanceBase {
         sysctlMustReachTheKernel(name, r, b, fake);
     }
 
+    /** CVE-2023-27561, the source side: the volume's host source is a symlink to the fake /proc. */
+    @ParameterizedTest @MethodSource("runtimes")
+    void cve_2023_27561_symlinkedVolumeSourceOnProc(String name) throws Exception {
+        Rt r = rt(name);
+        Path fake = fakeProc();
+        Path link = Files.createSymbolicLink(tmp.resolve("volume-link"), fake);
+        TestBundle b = bundle();
+        bind(b, link, "/proc");
+        sysctlMustReachTheKernel(name, r, b, fake);
+    }
+
     // ---- 5. CVE-2024-21626: cwd through a leaked fd ----
 
     /** The runtime, started by a shell that first opens the host directory dir as fd 3. */
