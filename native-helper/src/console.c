@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -56,6 +58,10 @@ static int open_slave(int master, const char *name) {
     if (fd >= 0) return fd;
     fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) die_errno(errno, "open pty slave \"%s\"", name);
+    /* Only older kernels get here: the name must at least be a pty slave (unix98 majors 136-143). */
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) < 136 || major(st.st_rdev) > 143)
+        die("pty slave \"%s\" is not a pty", name);
     return fd;
 }
 
@@ -69,7 +75,7 @@ void console_setup(int sock, const struct plan *p, bool bind_console) {
     snprintf(name, sizeof(name), "/dev/pts/%u", n);
     int slave = open_slave(master, name);
     /* runtime-spec: with a terminal, /dev/console is the pty (runc bind-mounts it the same way). */
-    if (bind_console) bind_onto_file(name, "/dev/console");
+    if (bind_console) mount_console(slave, name);
     if (ioctl(slave, TIOCSCTTY, 0) < 0) die_errno(errno, "TIOCSCTTY");
     if (p->has_console_size) {
         struct winsize ws = {.ws_row = (unsigned short)p->console_size.rows,

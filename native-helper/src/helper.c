@@ -164,7 +164,7 @@ int helper_main(int sock) {
     if (p->terminal && !p->console_socket) die("terminal requested but no --console-socket");
 
     /* Everything named by a host path is opened now, before a namespace changes what paths mean. */
-    struct init_ctx c = {.plan = p, .fifo_fd = -1, .console_fd = -1};
+    struct init_ctx c = {.plan = p, .fifo_fd = -1, .console_fd = -1, .proc_fd = -1};
     if (p->fifo_path) {
         c.fifo_fd = open(p->fifo_path, O_PATH | O_CLOEXEC);
         if (c.fifo_fd < 0) die_errno(errno, "open exec fifo \"%s\"", p->fifo_path);

@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -87,22 +88,57 @@ static bool has_mount_ns(const struct plan *p) {
     return false;
 }
 
-/* Step 7 (sysctl): the key is resolved beneath /proc/sys and never through a symlink. */
-static void write_sysctl(const struct sysctl_rec *s) {
-    int dir = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) die_errno(errno, "open /proc/sys");
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+#define PROC_ROOT_INO 1
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+
+/*
+ * After the root change every write the init makes through /proc (sysctls, the magic links it mounts
+ * through, the exec fifo) must reach the kernel's files, not whatever a mount over /proc or over a file
+ * in it (a volume, a racing container's shared mount: CVE-2019-19921, CVE-2023-27561, CVE-2025-52881)
+ * puts there. The container's /proc must be the root of a procfs mount; a non-recursive clone of that
+ * mount carries none of the mounts stacked on it, and being detached, none can be added to it.
+ */
+static int trusted_proc(void) {
+    int fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) die_errno(errno, "open \"/proc\" in the container");
+    struct statfs sfs;
+    struct stat st;
+    if (fstatfs(fd, &sfs) < 0) die_errno(errno, "statfs \"/proc\"");
+    if (fstat(fd, &st) < 0) die_errno(errno, "stat \"/proc\"");
+    if (sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != PROC_ROOT_INO)
+        die("\"/proc\" in the container is not the root of a procfs mount (something is mounted over it): "
+            "refusing to write through it");
+    int clone = (int)syscall(SYS_open_tree, fd, "", OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
+    if (clone < 0) die_errno(errno, "clone the procfs mount of \"/proc\"");
+    close(fd);
+    return clone;
+}
+
+/* Step 7 (sysctl): the key is resolved beneath the private procfs's sys, never through a symlink or a mount. */
+static void write_sysctl(int proc, const struct sysctl_rec *s) {
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof(path), "sys/%s", s->key) >= sizeof(path))
+        die("sysctl key \"%s\" is too long", s->key);
     struct open_how how = {.flags = O_WRONLY | O_CLOEXEC,
-                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
-    int fd = (int)syscall(SYS_openat2, dir, s->key, &how, sizeof(how));
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV};
+    int fd = (int)syscall(SYS_openat2, proc, path, &how, sizeof(how));
     if (fd < 0) die_errno(errno, "write sysctl key \"%s\"", s->key);
     int r = write_all(fd, s->value, strlen(s->value));
     if (r < 0) die_errno(-r, "write sysctl key \"%s\"", s->key);
     close(fd);
-    close(dir);
 }
 
-static void system_settings(const struct plan *p) {
-    for (size_t i = 0; i < p->n_sysctls; i++) write_sysctl(&p->sysctls[i]);
+static void system_settings(const struct init_ctx *c) {
+    const struct plan *p = c->plan;
+    /* Without a rootfs there was no root change: /proc is whatever this mount namespace has there. */
+    int proc = c->proc_fd >= 0 || !p->n_sysctls ? c->proc_fd : trusted_proc();
+    for (size_t i = 0; i < p->n_sysctls; i++) write_sysctl(proc, &p->sysctls[i]);
+    if (proc != c->proc_fd) close(proc);
     if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
         die_errno(errno, "sethostname \"%s\"", p->hostname);
     if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
@@ -122,6 +158,10 @@ static void enter_rootfs(struct init_ctx *c, const struct go_msg *go) {
     if (chdir(p->rootfs) < 0) die_errno(errno, "chdir to rootfs \"%s\"", p->rootfs);
     run_hooks(p, HOOK_CREATE_CONTAINER, go->state, go->len);
     rootfs_change_root(p);
+    /* From here on mounts go through the magic links of the private procfs clone, as the working directory. */
+    c->proc_fd = trusted_proc();
+    if (fchdir(c->proc_fd) < 0) die_errno(errno, "chdir to the private procfs");
+    g_fd_path_prefix = "self/fd/";
     /* Before masks and the read-only root: /dev/console must still be creatable (runc's order). */
     if (p->terminal) {
         console_setup(c->console_fd, p, true);
@@ -135,12 +175,31 @@ static void finish_rootfs(const struct plan *p) {
     if (p->root_readonly) rootfs_root_readonly();
 }
 
-/* Step 10; runc retries a chdir that fails with EACCES after the uid change, when the user may enter. */
+/*
+ * Step 10; runc retries a chdir that fails with EACCES after the uid change, when the user may enter.
+ * The cwd is resolved inside the container's root without magic links: /proc/self/fd/N would otherwise
+ * make it any directory an fd of ours (or a preserved one) refers to, on the host too (CVE-2024-21626).
+ */
 static bool change_cwd(const struct plan *p, bool last_try) {
+    g_fd_path_prefix = "/proc/self/fd/"; /* the procfs clone stops being the working directory */
     if (!p->cwd) return true;
-    if (chdir(p->cwd) == 0) return true;
-    if (errno == EACCES && !last_try) return false;
-    die_errno(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
+    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) die_errno(errno, "open \"/\"");
+    struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, root, p->cwd, &how, sizeof(how));
+    int e = errno;
+    close(root);
+    if (fd >= 0 && fchdir(fd) < 0) e = errno, close(fd), fd = -1;
+    if (fd < 0) {
+        if (e == EACCES && !last_try) return false;
+        die_errno(e, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
+    }
+    close(fd);
+    /* Belt and braces: the kernel calls a directory outside our root "(unreachable)". */
+    char buf[PATH_MAX];
+    if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+        die("current working directory is outside of the container's root: refusing to start (cwd \"%s\")", p->cwd);
+    return true;
 }
 
 /* Step 16: `ready`, then block until `jrunc start` opens the fifo for reading. */
@@ -151,9 +210,11 @@ static void signal_ready_and_wait_for_start(struct init_ctx *c) {
     g_sync_fd = -1;
     if (c->fifo_fd < 0) return;
     char path[FD_PATH_LEN];
-    int fd;
+    /* Reopened through the private procfs (the container's /proc may be covered, see trusted_proc). */
+    int fd, dir = c->proc_fd >= 0 ? c->proc_fd : AT_FDCWD;
+    snprintf(path, sizeof(path), "%s%d", c->proc_fd >= 0 ? "self/fd/" : "/proc/self/fd/", c->fifo_fd);
     do {
-        fd = open(fd_path(path, c->fifo_fd), O_WRONLY | O_CLOEXEC);
+        fd = openat(dir, path, O_WRONLY | O_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) die_errno(errno, "open exec fifo");
     r = write_all(fd, "0", 1);
@@ -161,6 +222,8 @@ static void signal_ready_and_wait_for_start(struct init_ctx *c) {
     close(fd);
     close(c->fifo_fd);
     c->fifo_fd = -1;
+    if (c->proc_fd >= 0) close(c->proc_fd);
+    c->proc_fd = -1;
 }
 
 /* The kernel's struct sigaction: only the handler (first member everywhere) is read or set. */
@@ -200,7 +263,7 @@ void init_main(struct init_ctx *c) {
     if (p->rootfs) enter_rootfs(c, &go);          /* steps 2-6 */
     /* Without a rootfs (the filesystem is not ours to change) the pty is made, but /dev/console left alone. */
     if (c->console_fd >= 0) console_setup(c->console_fd, p, false);
-    system_settings(p);                   /* step 7 */
+    system_settings(c);                   /* step 7 */
     if (p->rootfs) finish_rootfs(p);     /* steps 8-9 */
     bool cwd_done = change_cwd(p, false); /* step 10 */
 
@@ -225,8 +288,8 @@ void init_main(struct init_ctx *c) {
      * few syscalls of ours as possible. */
     char exe[PATH_MAX];
     lookup_executable(p, exe, sizeof(exe));
-    int keep[] = {g_sync_fd, c->fifo_fd};
-    close_fds_from(3 + (int)p->preserve_fds, keep, 2);
+    int keep[] = {g_sync_fd, c->fifo_fd, c->proc_fd};
+    close_fds_from(3 + (int)p->preserve_fds, keep, 3);
     if (p->no_new_privs) {
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS)");
         install_seccomp(p);

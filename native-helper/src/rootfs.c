@@ -420,15 +420,31 @@ void rootfs_change_root(const struct plan *p) {
 
 /* ---- steps 6 and 7 ---- */
 
-static void mask_path(int root, const char *path) {
+/*
+ * The container's /dev/null, checked to be the null device: files are masked by binding it, and the
+ * container's image (or a racing container) controls what that name is. Bound through this fd, never
+ * by name again (CVE-2025-31133: a symlink there made masks writable copies of read-only files).
+ */
+static int open_dev_null(int root) {
+    int fd = open_in_root(root, "/dev/null", CREATE_NONE);
+    if (fd < 0) die_errno(-fd, "open \"/dev/null\" to mask paths with it");
+    struct stat st;
+    if (fstat(fd, &st) < 0) die_errno(errno, "stat \"/dev/null\"");
+    if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
+        die("\"/dev/null\" in the container is not the null device (char 1:3): refusing to mask paths with it");
+    return fd;
+}
+
+static void mask_path(int root, int *devnull, const char *path) {
     int fd = open_in_root(root, path, CREATE_NONE);
     if (fd == -ENOENT) return;
     if (fd < 0) die_errno(-fd, "open masked path \"%s\"", path);
     struct stat st;
     if (fstat(fd, &st) < 0) die_errno(errno, "stat masked path \"%s\"", path);
-    char p[FD_PATH_LEN];
+    char p[FD_PATH_LEN], n[FD_PATH_LEN];
+    if (!S_ISDIR(st.st_mode) && *devnull < 0) *devnull = open_dev_null(root);
     int r = S_ISDIR(st.st_mode) ? mount("tmpfs", fd_path(p, fd), "tmpfs", MS_RDONLY, "")
-                                : mount("/dev/null", fd_path(p, fd), NULL, MS_BIND, NULL);
+                                : mount(fd_path(n, *devnull), fd_path(p, fd), NULL, MS_BIND, NULL);
     if (r < 0) die_errno(errno, "mask \"%s\"", path);
     close(fd);
 }
@@ -453,7 +469,9 @@ static void readonly_path(int root, const char *path) {
 void rootfs_mask_and_readonly(const struct plan *p) {
     int root = open_root_dir("/");
     for (size_t i = 0; i < p->readonly_paths.n; i++) readonly_path(root, p->readonly_paths.v[i]);
-    for (size_t i = 0; i < p->masks.n; i++) mask_path(root, p->masks.v[i]);
+    int devnull = -1;
+    for (size_t i = 0; i < p->masks.n; i++) mask_path(root, &devnull, p->masks.v[i]);
+    if (devnull >= 0) close(devnull);
     close(root);
 }
 
@@ -466,12 +484,22 @@ void rootfs_root_readonly(void) {
     close(fd);
 }
 
-void bind_onto_file(const char *src, const char *dst) {
+void mount_console(int pty, const char *name) {
     int root = open_root_dir("/");
-    int fd = open_in_root(root, dst, CREATE_FILE);
-    if (fd < 0) die_errno(-fd, "create \"%s\"", dst);
-    char p[FD_PATH_LEN];
-    if (mount(src, fd_path(p, fd), NULL, MS_BIND, NULL) < 0) die_errno(errno, "mount \"%s\" on \"%s\"", src, dst);
+    /* No symlink anywhere on the way: the image must not choose what the pty covers (CVE-2025-52565). */
+    struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS};
+    int fd = (int)syscall(SYS_openat2, root, "dev/console", &how, sizeof(how));
+    if (fd < 0 && errno == ENOENT) fd = open_in_root(root, "/dev/console", CREATE_FILE);
+    else if (fd < 0) fd = -errno;
+    if (fd < 0) die_errno(-fd, "open \"/dev/console\" to mount the console on it");
+    struct stat st;
+    if (fstat(fd, &st) < 0) die_errno(errno, "stat \"/dev/console\"");
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+        die("\"/dev/console\" in the container is neither a file nor a device: refusing to mount the console on it");
+    char p[FD_PATH_LEN], s[FD_PATH_LEN];
+    /* The pty we opened, by fd: a name in /dev/pts is the container's to redirect. */
+    if (mount(fd_path(s, pty), fd_path(p, fd), NULL, MS_BIND, NULL) < 0)
+        die_errno(errno, "mount \"%s\" on \"/dev/console\"", name);
     close(fd);
     close(root);
 }

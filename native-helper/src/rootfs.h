@@ -29,7 +29,7 @@ void rootfs_mask_and_readonly(const struct plan *p);
 /* Step 9: ROOT_READONLY. */
 void rootfs_root_readonly(void);
 
-/* Bind-mounts the host (or, after the root change, container) path src onto the file dst in "/". */
-void bind_onto_file(const char *src, const char *dst);
+/* After the root change: bind-mounts the pty fd (its name for errors) onto /dev/console, created if missing. */
+void mount_console(int pty, const char *name);
 
 #endif

@@ -86,7 +86,9 @@ int write_file(const char *path, const char *data, size_t len) {
     return r;
 }
 
+const char *g_fd_path_prefix = "/proc/self/fd/";
+
 const char *fd_path(char *buf, int fd) {
-    snprintf(buf, FD_PATH_LEN, "/proc/self/fd/%d", fd);
+    snprintf(buf, FD_PATH_LEN, "%s%d", g_fd_path_prefix, fd);
     return buf;
 }

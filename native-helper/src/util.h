@@ -31,7 +31,13 @@ int write_all(int fd, const void *buf, size_t len);
 /* open(path, O_WRONLY|O_CLOEXEC) + write_all + close; 0 or -errno (the first failure). */
 int write_file(const char *path, const char *data, size_t len);
 
-/* "/proc/self/fd/<fd>" into buf (at least 32 bytes). */
+/*
+ * g_fd_path_prefix + "<fd>" into buf (at least 32 bytes): by default "/proc/self/fd/<fd>". After the root
+ * change the container's /proc is no longer trusted (a mount over it would redirect the magic links), so
+ * the init makes the prefix "self/fd/", relative to a working directory that is a private clone of the
+ * procfs mount (see trusted_proc in init.c).
+ */
+extern const char *g_fd_path_prefix;
 const char *fd_path(char *buf, int fd);
 
 #define FD_PATH_LEN 32

@@ -106,12 +106,17 @@ abstract class ConformanceBase {
 
     /** Directories named like the container anywhere in the host's cgroup hierarchies (depth 4). */
     static List<Path> leftoverCgroups(String name) throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 5,
-                (p, a) -> a.isDirectory() && p.getFileName() != null && p.getFileName().toString().startsWith(name))) {
-            s.forEach(out::add);
+        for (int attempt = 0;; attempt++) {
+            List<Path> out = new ArrayList<>();
+            try (Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 5,
+                    (p, a) -> a.isDirectory() && p.getFileName() != null && p.getFileName().toString().startsWith(name))) {
+                s.forEach(out::add);
+                return out;
+            } catch (java.io.UncheckedIOException e) {
+                // Other containers' cgroups (other tests, other users of the host) come and go during the walk.
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt >= 5) throw e;
+            }
         }
-        return out;
     }
 
     /** Foreground `run` of the bundle; returns the container's stdout. */
