@@ -117,7 +117,7 @@ static void enter_rootfs(struct init_ctx *c, const struct go_msg *go) {
     /* Paths and device modes are exactly as planned, whatever umask Java had. */
     umask(0);
     rootfs_prepare(p);
-    rootfs_populate(p);
+    rootfs_populate(p, c->mount_fds);
     /* createContainer hooks run in the container's namespaces with the host's filesystem view, in the rootfs (runc). */
     if (chdir(p->rootfs) < 0) die_errno(errno, "chdir to rootfs \"%s\"", p->rootfs);
     run_hooks(p, HOOK_CREATE_CONTAINER, go->state, go->len);

@@ -73,7 +73,8 @@ SCHEMA(NS_JOIN, ns_join_f);
 static const struct field mount_f[] = {
     STR(M_SOURCE, source), STRR(M_DEST, dest), STR(M_FSTYPE, fstype), U64(M_FLAGS, flags),
     STR(M_DATA, data), U64(M_PROPAGATION, propagation), U64(M_ATTR_SET, attr_set),
-    U64(M_ATTR_CLR, attr_clr)};
+    U64(M_ATTR_CLR, attr_clr), STR(M_IDMAP_UID, idmap_uid), STR(M_IDMAP_GID, idmap_gid),
+    FLAG(M_IDMAP_RECURSIVE, idmap_recursive), STR(M_IDMAP_USERNS, idmap_userns)};
 SCHEMA(MOUNT, mount_f);
 #undef S
 
@@ -380,6 +381,17 @@ int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t
     if (len < 4 || memcmp(buf, PLAN_MAGIC, 4) != 0) return fail(&c, "bad magic (not a jrunc plan)");
     if (len > PLAN_MAX_SIZE) return fail(&c, "%zu bytes is larger than the %u byte limit", len, PLAN_MAX_SIZE);
     if (decode_seq(&c, &PLAN, buf + 4, len - 4, 4, p) < 0) return -1;
+    for (size_t i = 0; i < p->n_mounts; i++) {
+        const struct mount_rec *m = &p->mounts[i];
+        if (!m->idmap_uid != !m->idmap_gid)
+            return fail(&c, "MOUNT %zu (\"%s\"): M_IDMAP_UID and M_IDMAP_GID go together", i, m->dest);
+        if (m->idmap_uid && m->idmap_userns)
+            return fail(&c, "MOUNT %zu (\"%s\"): M_IDMAP_USERNS excludes M_IDMAP_UID/GID", i, m->dest);
+        if ((m->idmap_uid || m->idmap_userns) && !(m->flags & 4096 /* MS_BIND */))
+            return fail(&c, "MOUNT %zu (\"%s\"): an id-mapped mount must be a bind", i, m->dest);
+        if (m->idmap_recursive && !m->idmap_uid && !m->idmap_userns)
+            return fail(&c, "MOUNT %zu (\"%s\"): M_IDMAP_RECURSIVE without a mapping", i, m->dest);
+    }
     /* Absent strings that are passed to mount(2) as data/type are "", not NULL. */
     for (size_t i = 0; i < p->n_mounts; i++) {
         if (!p->mounts[i].fstype) p->mounts[i].fstype = "";

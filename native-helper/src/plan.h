@@ -27,7 +27,8 @@ enum {
 /* Sub-tags, one enum per group. */
 enum { NS_TYPE = 1, NS_PATH = 2 };
 enum { M_SOURCE = 1, M_DEST = 2, M_FSTYPE = 3, M_FLAGS = 4, M_DATA = 5, M_PROPAGATION = 6,
-       M_ATTR_SET = 7, M_ATTR_CLR = 8 };
+       M_ATTR_SET = 7, M_ATTR_CLR = 8, M_IDMAP_UID = 9, M_IDMAP_GID = 10, M_IDMAP_RECURSIVE = 11,
+       M_IDMAP_USERNS = 12 };
 enum { D_PATH = 1, D_TYPE = 2, D_MAJOR = 3, D_MINOR = 4, D_MODE = 5, D_UID = 6, D_GID = 7, D_BIND = 8 };
 enum { L_TARGET = 1, L_LINK = 2 };
 enum { S_KEY = 1, S_VALUE = 2 };
@@ -55,6 +56,10 @@ struct mount_rec {
     char *fstype; /* "" for binds */
     char *data;   /* "" when absent */
     uint64_t flags, propagation, attr_set, attr_clr;
+    /* An id-mapped bind: the maps of the user namespace to attach (both, or neither), or the path of an
+     * existing one; idmap_recursive applies MOUNT_ATTR_IDMAP to the whole tree (ridmap). */
+    char *idmap_uid, *idmap_gid, *idmap_userns;
+    bool idmap_recursive;
 };
 
 struct device_rec {

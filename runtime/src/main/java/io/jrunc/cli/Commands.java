@@ -553,7 +553,8 @@ final class Commands {
         linux.put("apparmor", Map.of("enabled", false));
         linux.put("selinux", Map.of("enabled", false));
         linux.put("intelRdt", Map.of("enabled", false));
-        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled", false)));
+        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled",
+                MountOptions.idmapSupported(System.getProperty("os.version")))));
         f.put("linux", linux);
         f.put("annotations", Map.of("io.jrunc.version", Main.VERSION));
         System.out.print(Json.pretty(f) + "\n");

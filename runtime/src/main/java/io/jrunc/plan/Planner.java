@@ -116,6 +116,12 @@ public final class Planner {
         if (spec.root() != null && spec.root().readonly()) w.flag(Tag.ROOT_READONLY);
         if (o.noPivot()) w.flag(Tag.NO_PIVOT);
 
+        UserNs containerUserNs = null;
+        for (Spec.Namespace ns : nss) {
+            if (!ns.type().equals("user")) continue;
+            containerUserNs = ns.path() != null && !ns.path().isEmpty() ? new UserNs(null, null, ns.path())
+                    : new UserNs(linux.uidMappings(), linux.gidMappings(), null);
+        }
         boolean devMounted = false, ptsMounted = false;
         List<Spec.Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
         for (int i = 0; i < mounts.size(); i++) {
@@ -123,7 +129,7 @@ public final class Planner {
             String dest = clean(m.destination());
             if (dest.equals("/dev")) devMounted = true;
             if (dest.equals("/dev/pts")) ptsMounted = true;
-            mount(w, m, dest, o, "/mounts/" + i, (clone & CLONE_NEWCGROUP) != 0);
+            mount(w, m, dest, o, "/mounts/" + i, (clone & CLONE_NEWCGROUP) != 0, containerUserNs, unprivileged);
         }
 
         // Devices: the defaults runc always creates, then the config's (a config entry for the same
@@ -319,10 +325,72 @@ public final class Planner {
         return v;
     }
 
-    private static void mount(PlanWriter w, Spec.Mount m, String dest, Options o, String ptr, boolean cgroupns) {
+    /** The container's user namespace: its mappings when it is new, its path when it is joined. */
+    record UserNs(List<Spec.IdMapping> uid, List<Spec.IdMapping> gid, String path) {}
+
+    /**
+     * An id-mapped mount (runtime-spec 1.2 `idmap`/`ridmap`, per-mount uidMappings/gidMappings), with
+     * runc 1.2's rules: mappings without either option mean `idmap`; a mount without mappings of its own
+     * takes the container's user namespace; only bind mounts; not rootless; both maps or neither. The
+     * plan gets the exact map contents (or the user namespace file): the helper builds a user namespace
+     * with them and idmaps a detached clone of the source before the init is cloned.
+     */
+    static void idmap(PlanWriter g, Spec.Mount m, MountOptions.Parsed opts, boolean bind, String ptr, UserNs userns,
+                      boolean unprivileged) {
+        List<Spec.IdMapping> uid = m.uidMappings() == null || m.uidMappings().isEmpty() ? null : m.uidMappings();
+        List<Spec.IdMapping> gid = m.gidMappings() == null || m.gidMappings().isEmpty() ? null : m.gidMappings();
+        boolean hasMaps = m.uidMappings() != null || m.gidMappings() != null;
+        if (opts.idmap() == IDMAP_NONE && !hasMaps) return;
+        String where = opts.idmap() != IDMAP_NONE ? ptr + "/options" : ptr + (m.uidMappings() != null ? "/uidMappings" : "/gidMappings");
+        if (!bind) throw JruncException.config(where, "id-mapped mounts are only supported for bind mounts",
+                "add \"bind\" or \"rbind\" to the options, or drop idmap/ridmap and the mappings");
+        if (unprivileged) throw JruncException.config(where, "id-mapped mounts are not supported for rootless containers",
+                "MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN in the initial user namespace");
+        if (uid == null && gid == null) {
+            if (userns == null) throw JruncException.config(ptr + "/uidMappings",
+                    "an id-mapped mount without mappings of its own needs the container's user namespace, and there is none",
+                    "add uidMappings and gidMappings to the mount, or {\"type\": \"user\"} to /linux/namespaces");
+            if (userns.path() != null) {
+                g.str(Tag.M_IDMAP_USERNS, userns.path());
+                if (opts.idmap() == IDMAP_RECURSIVE) g.flag(Tag.M_IDMAP_RECURSIVE);
+                return;
+            }
+            uid = userns.uid();
+            gid = userns.gid();
+            if (uid == null || uid.isEmpty() || gid == null || gid.isEmpty())
+                throw JruncException.config("/linux/uidMappings", "an id-mapped mount takes the user namespace's mappings, but they are incomplete",
+                        "set both /linux/uidMappings and /linux/gidMappings");
+        } else if (uid == null || gid == null) {
+            throw JruncException.config(ptr + (uid == null ? "/uidMappings" : "/gidMappings"),
+                    "id-mapped mounts must have both uid and gid mappings specified");
+        } else {
+            checkMaps(uid, ptr + "/uidMappings");
+            checkMaps(gid, ptr + "/gidMappings");
+        }
+        g.str(Tag.M_IDMAP_UID, idMap(uid)).str(Tag.M_IDMAP_GID, idMap(gid));
+        if (opts.idmap() == IDMAP_RECURSIVE) g.flag(Tag.M_IDMAP_RECURSIVE);
+    }
+
+    /** What the kernel would refuse in an id map, named by pointer instead of a bare EINVAL from the helper. */
+    private static void checkMaps(List<Spec.IdMapping> maps, String ptr) {
+        if (maps.size() > 340) throw JruncException.config(ptr, maps.size() + " mappings, the kernel accepts at most 340");
+        for (int i = 0; i < maps.size(); i++) {
+            Spec.IdMapping x = maps.get(i);
+            if (x.size() < 1) throw JruncException.config(ptr + "/" + i + "/size", "must be at least 1, got " + x.size());
+            long lim = 1L << 32;
+            if (x.containerID() < 0 || x.containerID() + x.size() > lim)
+                throw JruncException.config(ptr + "/" + i + "/containerID", "range " + x.containerID() + "+" + x.size() + " exceeds 2^32");
+            if (x.hostID() < 0 || x.hostID() + x.size() > lim)
+                throw JruncException.config(ptr + "/" + i + "/hostID", "range " + x.hostID() + "+" + x.size() + " exceeds 2^32");
+        }
+    }
+
+    private static void mount(PlanWriter w, Spec.Mount m, String dest, Options o, String ptr, boolean cgroupns,
+                              UserNs userns, boolean unprivileged) {
         String type = m.type() == null ? "" : m.type();
         MountOptions.Parsed opts = MountOptions.parse(m.options());
-        if (type.equals("cgroup") || type.equals("cgroup2")) {
+        if ((type.equals("cgroup") || type.equals("cgroup2"))) {
+            idmap(PlanWriter.group(), m, opts, false, ptr, userns, unprivileged);
             cgroupMount(w, dest, opts, o, cgroupns);
             return;
         }
@@ -345,6 +413,7 @@ public final class Planner {
             if (opts.propagation() != 0) g.u64(Tag.M_PROPAGATION, opts.propagation());
             if (opts.attrSet() != 0) g.u64(Tag.M_ATTR_SET, opts.attrSet());
             if (opts.attrClr() != 0) g.u64(Tag.M_ATTR_CLR, opts.attrClr());
+            idmap(g, m, opts, bind, ptr, userns, unprivileged);
         });
     }
 

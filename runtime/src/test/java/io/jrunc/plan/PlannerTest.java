@@ -128,4 +128,96 @@ class PlannerTest {
         // in a user namespace devices are bind-mounted from the host, never mknod'ed
         assertTrue(all(p, Tag.DEVICE).stream().allMatch(r -> r.sub(Tag.D_BIND) != null));
     }
+
+    // ---- id-mapped mounts (runtime-spec 1.2 idmap/ridmap, runc 1.2 rules) ----
+
+    private PlanReader.Rec onlyBindTo(List<PlanReader.Rec> p, String dest) {
+        return all(p, Tag.MOUNT).stream().filter(m -> m.sub(Tag.M_DEST).str().equals(dest)).findFirst().orElseThrow();
+    }
+
+    private String idmapMount(String options, String maps) {
+        return "\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"" + bundle + "\",\"options\":" + options
+                + maps + "}],";
+    }
+
+    private static final String MAPS = ",\"uidMappings\":[{\"containerID\":1000,\"hostID\":0,\"size\":1}],"
+            + "\"gidMappings\":[{\"containerID\":2000,\"hostID\":5,\"size\":2}]";
+
+    @Test
+    void idmapAndRidmapCarryTheMountsOwnMaps() {
+        List<PlanReader.Rec> p = plan(spec(idmapMount("[\"rbind\",\"idmap\"]", MAPS) + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), new ArrayList<>());
+        PlanReader.Rec m = onlyBindTo(p, "/m");
+        assertEquals("1000 0 1\n", m.sub(Tag.M_IDMAP_UID).str());
+        assertEquals("2000 5 2\n", m.sub(Tag.M_IDMAP_GID).str());
+        assertNull(m.sub(Tag.M_IDMAP_RECURSIVE));
+        assertEquals("", m.sub(Tag.M_DATA).str(), "idmap is not filesystem data");
+        p = plan(spec(idmapMount("[\"rbind\",\"ridmap\"]", MAPS) + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), new ArrayList<>());
+        assertNotNull(onlyBindTo(p, "/m").sub(Tag.M_IDMAP_RECURSIVE));
+    }
+
+    @Test
+    void mappingsWithoutAnOptionMeanIdmapAsInRunc() {
+        List<PlanReader.Rec> p = plan(spec(idmapMount("[\"bind\"]", MAPS) + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), new ArrayList<>());
+        PlanReader.Rec m = onlyBindTo(p, "/m");
+        assertEquals("1000 0 1\n", m.sub(Tag.M_IDMAP_UID).str());
+        assertNull(m.sub(Tag.M_IDMAP_RECURSIVE));
+    }
+
+    @Test
+    void idmapWithoutMapsTakesTheContainersUserNamespace() {
+        List<PlanReader.Rec> p = plan(spec(idmapMount("[\"bind\",\"idmap\"]", "") + """
+                "linux":{"namespaces":[{"type":"mount"},{"type":"user"}],
+                  "uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],
+                  "gidMappings":[{"containerID":0,"hostID":200000,"size":1000}]}"""), new ArrayList<>());
+        PlanReader.Rec m = onlyBindTo(p, "/m");
+        assertEquals("0 100000 65536\n", m.sub(Tag.M_IDMAP_UID).str());
+        assertEquals("0 200000 1000\n", m.sub(Tag.M_IDMAP_GID).str());
+        // a joined user namespace is used as it is
+        p = plan(spec(idmapMount("[\"bind\",\"ridmap\"]", "") + """
+                "linux":{"namespaces":[{"type":"mount"},{"type":"user","path":"/proc/1/ns/user"}]}"""), new ArrayList<>());
+        m = onlyBindTo(p, "/m");
+        assertEquals("/proc/1/ns/user", m.sub(Tag.M_IDMAP_USERNS).str());
+        assertNull(m.sub(Tag.M_IDMAP_UID));
+        assertNotNull(m.sub(Tag.M_IDMAP_RECURSIVE));
+    }
+
+    @Test
+    void idmapErrorsNameTheField() {
+        String noUserns = "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}";
+        // no mappings and no user namespace to take them from
+        JruncException e = assertThrows(JruncException.class, () -> plan(spec(idmapMount("[\"bind\",\"idmap\"]", "") + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/uidMappings", e.pointer());
+        // one map without the other
+        e = assertThrows(JruncException.class, () -> plan(spec(idmapMount("[\"bind\"]",
+                ",\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]") + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/gidMappings", e.pointer());
+        assertTrue(e.getMessage().contains("both uid and gid mappings"), e.getMessage());
+        // not a bind mount (runc 1.2: "only supported for bind-mounts")
+        e = assertThrows(JruncException.class, () -> plan(spec("""
+                "mounts":[{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["idmap"]}],""" + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/options", e.pointer());
+        e = assertThrows(JruncException.class, () -> plan(spec("""
+                "mounts":[{"destination":"/t","type":"tmpfs","source":"tmpfs",
+                  "uidMappings":[{"containerID":0,"hostID":1000,"size":1}],"gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}],""" + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/uidMappings", e.pointer());
+        // a zero-sized range
+        e = assertThrows(JruncException.class, () -> plan(spec(idmapMount("[\"bind\"]",
+                ",\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":0}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]") + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/uidMappings/0/size", e.pointer());
+        // rootless
+        e = assertThrows(JruncException.class, () -> PlanReader.plan(Planner.plan(spec(idmapMount("[\"bind\"]", MAPS) + noUserns),
+                new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"), false, null, 0, List.of(), false),
+                new ArrayList<>(), null, true)));
+        assertTrue(e.getMessage().contains("rootless"), e.getMessage());
+    }
+
+    @Test
+    void idmapSupportIsDecidedFromTheKernelRelease() {
+        assertTrue(MountOptions.idmapSupported("6.18.44-fc-v1045"));
+        assertTrue(MountOptions.idmapSupported("5.12.0"));
+        assertFalse(MountOptions.idmapSupported("5.11.22-generic"));
+        assertFalse(MountOptions.idmapSupported("4.19.0"));
+        assertFalse(MountOptions.idmapSupported("garbage"));
+        assertTrue(MountOptions.known().containsAll(List.of("idmap", "ridmap")));
+    }
 }
