@@ -25,6 +25,7 @@
 
 #include "console.h"
 #include "hooks.h"
+#include "lsm.h"
 #include "process.h"
 #include "rootfs.h"
 #include "util.h"
@@ -204,6 +205,11 @@ void init_main(struct init_ctx *c) {
     if (p->rootfs) finish_rootfs(p);     /* steps 8-9 */
     bool cwd_done = change_cwd(p, false); /* step 10 */
 
+    /* The LSM attr files are opened now, in the container's /proc and before any seccomp filter, and written
+     * just before execve (step 18). */
+    struct lsm_fds lsm;
+    lsm_open(p, &lsm);
+
     /* Steps 11-12. Without NO_NEW_PRIVS, seccomp needs CAP_SYS_ADMIN: install it while we still have it (runc). */
     if (!p->no_new_privs) install_seccomp(p);
     drop_bounding_set(p, c->cap_last);
@@ -225,8 +231,8 @@ void init_main(struct init_ctx *c) {
      * few syscalls of ours as possible. */
     char exe[PATH_MAX];
     lookup_executable(p, exe, sizeof(exe));
-    int keep[] = {g_sync_fd, c->fifo_fd};
-    close_fds_from(3 + (int)p->preserve_fds, keep, 2);
+    int keep[] = {g_sync_fd, c->fifo_fd, lsm.apparmor, lsm.selinux};
+    close_fds_from(3 + (int)p->preserve_fds, keep, 4);
     if (p->no_new_privs) {
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS)");
         install_seccomp(p);
@@ -235,6 +241,7 @@ void init_main(struct init_ctx *c) {
     signal_ready_and_wait_for_start(c);
     run_hooks(p, HOOK_START_CONTAINER, go.state, go.len);
     reset_ignored_signals();
+    lsm_write(p, &lsm);
     execve(exe, p->args.v, p->env.v);
     die_errno(errno, "exec \"%s\"", exe);
 }

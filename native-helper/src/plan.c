@@ -46,7 +46,7 @@ struct schema {
     size_t size; /* of the struct a sequence decodes into */
 };
 
-#define MAX_FIELDS 40
+#define MAX_FIELDS 48
 
 /* Field table shorthands. S is the struct being described. */
 #define U32(t, f) {t, F_U32, false, #t, offsetof(S, f), NONE, NONE, 0, NULL}
@@ -114,6 +114,11 @@ static const struct field seccomp_f[] = {
 SCHEMA(SECCOMP, seccomp_f);
 #undef S
 
+#define S struct lsm_attr_rec
+static const struct field lsm_attr_f[] = {STRR(AA_ATTR, attr), STRR(AA_VALUE, value)};
+SCHEMA(APPARMOR_EXEC, lsm_attr_f);
+#undef S
+
 #define S struct console_size_rec
 static const struct field console_size_f[] = {U32R(CS_ROWS, rows), U32R(CS_COLS, cols)};
 SCHEMA(CONSOLE_SIZE, console_size_f);
@@ -158,6 +163,9 @@ static const struct field plan_f[] = {
     STR(T_FIFO_PATH, fifo_path),
     U32H(T_PERSONALITY, personality, has_personality),
     STR(T_SESSION_KEYRING, session_keyring),
+    GROUP(T_APPARMOR_EXEC, apparmor_exec, has_apparmor_exec, APPARMOR_EXEC),
+    STR(T_SELINUX_EXEC, selinux_exec),
+    STR(T_MASK_DATA, mask_data),
 };
 SCHEMA(PLAN, plan_f);
 #undef S
@@ -381,6 +389,9 @@ int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t
     if (len < 4 || memcmp(buf, PLAN_MAGIC, 4) != 0) return fail(&c, "bad magic (not a jrunc plan)");
     if (len > PLAN_MAX_SIZE) return fail(&c, "%zu bytes is larger than the %u byte limit", len, PLAN_MAX_SIZE);
     if (decode_seq(&c, &PLAN, buf + 4, len - 4, 4, p) < 0) return -1;
+    if (p->has_apparmor_exec && strcmp(p->apparmor_exec.attr, "exec") != 0 &&
+        strcmp(p->apparmor_exec.attr, "apparmor/exec") != 0)
+        return fail(&c, "APPARMOR_EXEC: attr \"%s\" is neither \"exec\" nor \"apparmor/exec\"", p->apparmor_exec.attr);
     for (size_t i = 0; i < p->n_mounts; i++) {
         const struct mount_rec *m = &p->mounts[i];
         if (!m->idmap_uid != !m->idmap_gid)

@@ -21,11 +21,13 @@ enum {
     T_ADDITIONAL_GIDS = 23, T_UMASK = 24, T_CAPS = 25, T_NO_NEW_PRIVS = 26, T_SECCOMP = 27, T_CWD = 28,
     T_ARG = 29, T_ENV = 30, T_TERMINAL = 31, T_CONSOLE_SOCKET = 32, T_CONSOLE_SIZE = 33,
     T_PRESERVE_FDS = 34, T_HOOK = 35, T_FIFO_PATH = 36, T_PERSONALITY = 37, T_SESSION_KEYRING = 38,
-    T_MAX_ = 38
+    T_APPARMOR_EXEC = 39, T_SELINUX_EXEC = 40, T_MASK_DATA = 41,
+    T_MAX_ = 41
 };
 
 /* Sub-tags, one enum per group. */
 enum { NS_TYPE = 1, NS_PATH = 2 };
+enum { AA_ATTR = 1, AA_VALUE = 2 };
 enum { M_SOURCE = 1, M_DEST = 2, M_FSTYPE = 3, M_FLAGS = 4, M_DATA = 5, M_PROPAGATION = 6,
        M_ATTR_SET = 7, M_ATTR_CLR = 8, M_IDMAP_UID = 9, M_IDMAP_GID = 10, M_IDMAP_RECURSIVE = 11,
        M_IDMAP_USERNS = 12 };
@@ -93,6 +95,11 @@ struct seccomp_rec {
     uint32_t flags;
 };
 
+/* What to write, just before execve, to /proc/self/attr/<attr> ("apparmor/exec" or "exec"). */
+struct lsm_attr_rec {
+    char *attr, *value;
+};
+
 struct console_size_rec {
     uint32_t rows, cols;
 };
@@ -141,6 +148,12 @@ struct plan {
     bool no_new_privs;
     bool has_seccomp;
     struct seccomp_rec seccomp;
+
+    /* LSM labels, decided by Java (docs/plan-format.md, init step 18). */
+    bool has_apparmor_exec;
+    struct lsm_attr_rec apparmor_exec;
+    char *selinux_exec; /* label for /proc/self/attr/exec */
+    char *mask_data;    /* data of the read-only tmpfs over masked directories (a context= mount label), or NULL */
 
     char *cwd;
     struct strv args, env;

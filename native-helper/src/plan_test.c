@@ -345,6 +345,30 @@ static void test_idmap(void) {
     plan_free(&p);
 }
 
+/* LSM labels: APPARMOR_EXEC's attr must be one of the two files Java may choose. */
+static void test_lsm(void) {
+    struct plan p;
+    char err[256];
+    struct buf w = {0}, a = {0};
+    magic(&w);
+    str(&a, AA_ATTR, "apparmor/exec");
+    str(&a, AA_VALUE, "exec my-profile");
+    group(&w, T_APPARMOR_EXEC, &a);
+    str(&w, T_SELINUX_EXEC, "system_u:system_r:container_t:s0");
+    str(&w, T_MASK_DATA, "context=\"x\"");
+    CHECK(parse(&w, &p, err) == 0);
+    CHECK(p.has_apparmor_exec && strcmp(p.apparmor_exec.value, "exec my-profile") == 0 &&
+          strcmp(p.selinux_exec, "system_u:system_r:container_t:s0") == 0 && strcmp(p.mask_data, "context=\"x\"") == 0);
+    plan_free(&p);
+    struct buf w2 = {0}, a2 = {0};
+    magic(&w2);
+    str(&a2, AA_ATTR, "../../sys/kernel/x");
+    str(&a2, AA_VALUE, "exec p");
+    group(&w2, T_APPARMOR_EXEC, &a2);
+    CHECK(parse(&w2, &p, err) < 0 && strstr(err, "neither"));
+    plan_free(&p);
+}
+
 int main(void) {
     test_valid();
     test_empty_plan();
@@ -356,6 +380,7 @@ int main(void) {
     test_duplicates_and_required();
     test_nested_bounds();
     test_idmap();
+    test_lsm();
     if (failures) {
         fprintf(stderr, "plan_test: %d check(s) failed\n", failures);
         return 1;

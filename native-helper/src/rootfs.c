@@ -456,14 +456,14 @@ void rootfs_change_root(const struct plan *p) {
 
 /* ---- steps 6 and 7 ---- */
 
-static void mask_path(int root, const char *path) {
+static void mask_path(int root, const char *path, const char *data) {
     int fd = open_in_root(root, path, CREATE_NONE);
     if (fd == -ENOENT) return;
     if (fd < 0) die_errno(-fd, "open masked path \"%s\"", path);
     struct stat st;
     if (fstat(fd, &st) < 0) die_errno(errno, "stat masked path \"%s\"", path);
     char p[FD_PATH_LEN];
-    int r = S_ISDIR(st.st_mode) ? mount("tmpfs", fd_path(p, fd), "tmpfs", MS_RDONLY, "")
+    int r = S_ISDIR(st.st_mode) ? mount("tmpfs", fd_path(p, fd), "tmpfs", MS_RDONLY, data ? data : "")
                                 : mount("/dev/null", fd_path(p, fd), NULL, MS_BIND, NULL);
     if (r < 0) die_errno(errno, "mask \"%s\"", path);
     close(fd);
@@ -489,7 +489,7 @@ static void readonly_path(int root, const char *path) {
 void rootfs_mask_and_readonly(const struct plan *p) {
     int root = open_root_dir("/");
     for (size_t i = 0; i < p->readonly_paths.n; i++) readonly_path(root, p->readonly_paths.v[i]);
-    for (size_t i = 0; i < p->masks.n; i++) mask_path(root, p->masks.v[i]);
+    for (size_t i = 0; i < p->masks.n; i++) mask_path(root, p->masks.v[i], p->mask_data);
     close(root);
 }
 

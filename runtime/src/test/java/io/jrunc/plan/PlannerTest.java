@@ -220,4 +220,93 @@ class PlannerTest {
         assertFalse(MountOptions.idmapSupported("garbage"));
         assertTrue(MountOptions.known().containsAll(List.of("idmap", "ridmap")));
     }
+
+    // ---- LSM labels: decided against a fake sysfs/procfs tree ----
+
+    private Path fakeRoot(boolean apparmor, boolean selinux) throws Exception {
+        Path r = java.nio.file.Files.createTempDirectory(bundle, "lsm");
+        if (apparmor) {
+            java.nio.file.Files.createDirectories(r.resolve("sys/kernel/security/apparmor"));
+            java.nio.file.Files.createDirectories(r.resolve("sys/module/apparmor/parameters"));
+            java.nio.file.Files.writeString(r.resolve("sys/module/apparmor/parameters/enabled"), "Y");
+            java.nio.file.Files.createDirectories(r.resolve("proc/self/attr/apparmor"));
+            java.nio.file.Files.writeString(r.resolve("proc/self/attr/apparmor/exec"), "");
+        }
+        if (selinux) {
+            java.nio.file.Files.createDirectories(r.resolve("sys/fs/selinux"));
+            java.nio.file.Files.writeString(r.resolve("sys/fs/selinux/enforce"), "1");
+        }
+        return r;
+    }
+
+    private static Spec withApparmor(Spec s, String prof) {
+        Spec.Process p = s.process();
+        Spec.Process q = new Spec.Process(p.terminal(), p.consoleSize(), p.user(), p.args(), p.commandLine(), p.env(), p.cwd(),
+                p.capabilities(), p.rlimits(), p.noNewPrivileges(), prof, p.oomScoreAdj(), p.selinuxLabel(), p.scheduler(),
+                p.ioPriority(), p.execCPUAffinity());
+        return new Spec(s.ociVersion(), q, s.root(), s.hostname(), s.domainname(), s.mounts(), s.hooks(), s.annotations(), s.linux());
+    }
+
+    private List<PlanReader.Rec> planWith(Spec s, io.jrunc.lsm.Lsm lsm) {
+        return PlanReader.plan(Planner.plan(s, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
+                false, null, 0, List.of(), false), new ArrayList<>(), null, false, lsm));
+    }
+
+    private static final String LABELLED = """
+            "mounts":[{"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["mode=755"]},
+                      {"destination":"/proc","type":"proc","source":"proc"}],
+            "linux":{"namespaces":[{"type":"mount"}],"mountLabel":"system_u:object_r:container_file_t:s0","maskedPaths":["/proc/acpi"]}""";
+
+    @Test
+    void labelsAreWrittenWhenTheLsmIsEnabled() throws Exception {
+        Spec s = ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},
+                 "process":{"args":["true"],"cwd":"/","apparmorProfile":"my-prof","selinuxLabel":"system_u:system_r:container_t:s0"},
+                """ + LABELLED + "}").getBytes(StandardCharsets.UTF_8));
+        List<PlanReader.Rec> p = planWith(s, new io.jrunc.lsm.Lsm(fakeRoot(true, true)));
+        PlanReader.Rec aa = all(p, Tag.APPARMOR_EXEC).get(0);
+        assertEquals("apparmor/exec", aa.sub(Tag.AA_ATTR).str());
+        assertEquals("exec my-prof", aa.sub(Tag.AA_VALUE).str());
+        assertEquals("system_u:system_r:container_t:s0", all(p, Tag.SELINUX_EXEC).get(0).str());
+        assertEquals("mode=755,context=\"system_u:object_r:container_file_t:s0\"", onlyBindTo(p, "/dev").sub(Tag.M_DATA).str());
+        assertEquals("", onlyBindTo(p, "/proc").sub(Tag.M_DATA).str(), "proc is never labelled (runc)");
+        assertEquals("context=\"system_u:object_r:container_file_t:s0\"", all(p, Tag.MASK_DATA).get(0).str());
+    }
+
+    @Test
+    void labelsWithoutTheLsmFailNamingTheFieldAsRuncDoes() throws Exception {
+        io.jrunc.lsm.Lsm none = new io.jrunc.lsm.Lsm(fakeRoot(false, false));
+        JruncException e = assertThrows(JruncException.class, () -> planWith(withApparmor(spec("\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), "p"), none));
+        assertEquals("/process/apparmorProfile", e.pointer());
+        e = assertThrows(JruncException.class, () -> planWith(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/","selinuxLabel":"x:y:z:s0"},
+                 "linux":{"namespaces":[{"type":"mount"}]}}""").getBytes(StandardCharsets.UTF_8)), none));
+        assertEquals("/process/selinuxLabel", e.pointer());
+        assertTrue(e.getMessage().contains("selinux label is specified in config, but selinux is disabled or not supported"));
+        e = assertThrows(JruncException.class, () -> planWith(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/"},""" + LABELLED + "}")
+                .getBytes(StandardCharsets.UTF_8)), none));
+        assertEquals("/linux/mountLabel", e.pointer());
+        assertTrue(e.getMessage().contains("/mounts/0"), e.getMessage());
+        // a mount label nothing would carry is ignored, as runc 1.1.5 ignores it
+        List<PlanReader.Rec> p = planWith(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/"},
+                 "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
+                 "linux":{"namespaces":[{"type":"mount"}],"mountLabel":"a:b:c:s0"}}""").getBytes(StandardCharsets.UTF_8)), none);
+        assertTrue(all(p, Tag.MASK_DATA).isEmpty());
+        assertTrue(all(p, Tag.MOUNT).stream().noneMatch(m -> m.sub(Tag.M_DATA).str().contains("context=")));
+    }
+
+    @Test
+    void execLabelsComeFromTheFlags() throws Exception {
+        Spec.Process proc = withApparmor(spec("\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), "exec-prof").process();
+        List<PlanReader.Rec> p = PlanReader.plan(Planner.planExec(proc, List.of("mount"), 1, new Planner.Options(null, null, null,
+                false, null, 0, List.of(), false), new ArrayList<>(), null, new io.jrunc.lsm.Lsm(fakeRoot(true, false))));
+        assertEquals("exec exec-prof", all(p, Tag.APPARMOR_EXEC).get(0).sub(Tag.AA_VALUE).str());
+        assertEquals("apparmor/exec", all(p, Tag.APPARMOR_EXEC).get(0).sub(Tag.AA_ATTR).str());
+        JruncException e = assertThrows(JruncException.class, () -> Planner.planExec(proc, List.of("mount"), 1,
+                new Planner.Options(null, null, null, false, null, 0, List.of(), false), new ArrayList<>(), null,
+                new io.jrunc.lsm.Lsm(fakeRoot(false, false))));
+        assertTrue(e.userMessage().startsWith("exec --apparmor"), e.userMessage());
+    }
 }
