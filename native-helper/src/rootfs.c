@@ -465,6 +465,7 @@ static void mask_path(int root, const char *path, const char *data) {
     char p[FD_PATH_LEN];
     int r = S_ISDIR(st.st_mode) ? mount("tmpfs", fd_path(p, fd), "tmpfs", MS_RDONLY, data ? data : "")
                                 : mount("/dev/null", fd_path(p, fd), NULL, MS_BIND, NULL);
+    if (r < 0 && data && *data && S_ISDIR(st.st_mode)) die_errno(errno, "mask \"%s\" (tmpfs with data %s)", path, data);
     if (r < 0) die_errno(errno, "mask \"%s\"", path);
     close(fd);
 }

@@ -374,8 +374,9 @@ public final class Planner {
     /**
      * linux.mountLabel: the label to add as `context="..."` to the data of the mounts runc labels, or
      * null. Without SELinux, runc 1.1.5 adds it all the same and the kernel refuses the first such
-     * mount (invalid argument): that is an error here, naming the field and the mount; a config where
-     * no mount would carry the label runs, the label ignored, as with runc.
+     * mount (invalid argument): that is an error here, naming the field and the mount. Where no mount
+     * would carry it, the masked-path tmpfs still gets it, as in runc: it fails (in the init) only if a
+     * masked path is a directory, else the container runs with the label ignored.
      */
     static String mountLabel(Spec.Linux linux, List<Spec.Mount> mounts, Options o, Lsm lsm) {
         String label = linux.mountLabel();
@@ -390,9 +391,10 @@ public final class Planner {
             if ((!bind && Lsm.takesMountLabel(type)) || v1CgroupTmpfs)
                 carrier = "/mounts/" + i + " (" + (v1CgroupTmpfs ? "the tmpfs of cgroup" : type) + " on " + m.destination() + ")";
         }
-        if (carrier == null && linux.maskedPaths() != null && !linux.maskedPaths().isEmpty())
-            carrier = "the read-only tmpfs over masked directories (/linux/maskedPaths)";
-        if (carrier == null) return null;
+        // No mount carries it: only the tmpfs over masked directories would. Whether one of those exists is
+        // known only inside the rootfs, so the label goes to the init as runc's does, and the kernel refuses
+        // it exactly where it refuses runc's (a masked path that is a directory: invalid argument).
+        if (carrier == null) return label;
         throw JruncException.config("/linux/mountLabel",
                 "mount label is specified in config, but selinux is disabled or not supported: the kernel refuses context=\"" + label
                         + "\" on " + carrier,

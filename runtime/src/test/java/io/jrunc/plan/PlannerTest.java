@@ -288,13 +288,20 @@ class PlannerTest {
                 .getBytes(StandardCharsets.UTF_8)), none));
         assertEquals("/linux/mountLabel", e.pointer());
         assertTrue(e.getMessage().contains("/mounts/0"), e.getMessage());
-        // a mount label nothing would carry is ignored, as runc 1.1.5 ignores it
+        // a mount label no mount would carry is ignored, as runc 1.1.5 ignores it
         List<PlanReader.Rec> p = planWith(ConfigReader.parse(("""
                 {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/"},
                  "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
                  "linux":{"namespaces":[{"type":"mount"}],"mountLabel":"a:b:c:s0"}}""").getBytes(StandardCharsets.UTF_8)), none);
         assertTrue(all(p, Tag.MASK_DATA).isEmpty());
         assertTrue(all(p, Tag.MOUNT).stream().noneMatch(m -> m.sub(Tag.M_DATA).str().contains("context=")));
+        // ... except by the masked-path tmpfs, which the kernel refuses only over a directory (as runc's)
+        p = planWith(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/"},
+                 "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
+                 "linux":{"namespaces":[{"type":"mount"}],"mountLabel":"a:b:c:s0","maskedPaths":["/sys/firmware"]}}""")
+                .getBytes(StandardCharsets.UTF_8)), none);
+        assertEquals("context=\"a:b:c:s0\"", all(p, Tag.MASK_DATA).get(0).str());
     }
 
     @Test
