@@ -238,6 +238,10 @@ void init_main(struct init_ctx *c) {
         install_seccomp(p);
     }
 
+    /* LSM exec attrs apply at the next execve and are inherited by fork: written before `ready` (a refused
+     * profile fails create, as in runc), or after the startContainer hooks when there are some, so that the
+     * hooks the init forks do not run under the container's label. */
+    if (!p->lsm_after_hooks) lsm_write(p, &lsm);
     signal_ready_and_wait_for_start(c);
     run_hooks(p, HOOK_START_CONTAINER, go.state, go.len);
     reset_ignored_signals();

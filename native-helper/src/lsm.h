@@ -16,7 +16,7 @@ struct lsm_fds {
  */
 void lsm_open(const struct plan *p, struct lsm_fds *fds);
 
-/* Writes the labels (just before execve: the profile applies to the container process, not to hooks). */
+/* Writes the labels not yet written (each fd is closed and set to -1 once written). */
 void lsm_write(const struct plan *p, struct lsm_fds *fds);
 
 /*

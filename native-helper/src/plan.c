@@ -166,6 +166,7 @@ static const struct field plan_f[] = {
     GROUP(T_APPARMOR_EXEC, apparmor_exec, has_apparmor_exec, APPARMOR_EXEC),
     STR(T_SELINUX_EXEC, selinux_exec),
     STR(T_MASK_DATA, mask_data),
+    FLAG(T_LSM_AFTER_HOOKS, lsm_after_hooks),
 };
 SCHEMA(PLAN, plan_f);
 #undef S

@@ -21,8 +21,8 @@ enum {
     T_ADDITIONAL_GIDS = 23, T_UMASK = 24, T_CAPS = 25, T_NO_NEW_PRIVS = 26, T_SECCOMP = 27, T_CWD = 28,
     T_ARG = 29, T_ENV = 30, T_TERMINAL = 31, T_CONSOLE_SOCKET = 32, T_CONSOLE_SIZE = 33,
     T_PRESERVE_FDS = 34, T_HOOK = 35, T_FIFO_PATH = 36, T_PERSONALITY = 37, T_SESSION_KEYRING = 38,
-    T_APPARMOR_EXEC = 39, T_SELINUX_EXEC = 40, T_MASK_DATA = 41,
-    T_MAX_ = 41
+    T_APPARMOR_EXEC = 39, T_SELINUX_EXEC = 40, T_MASK_DATA = 41, T_LSM_AFTER_HOOKS = 42,
+    T_MAX_ = 42
 };
 
 /* Sub-tags, one enum per group. */
@@ -154,6 +154,7 @@ struct plan {
     struct lsm_attr_rec apparmor_exec;
     char *selinux_exec; /* label for /proc/self/attr/exec */
     char *mask_data;    /* data of the read-only tmpfs over masked directories (a context= mount label), or NULL */
+    bool lsm_after_hooks; /* write the labels after the startContainer hooks, not before `ready` */
 
     char *cwd;
     struct strv args, env;

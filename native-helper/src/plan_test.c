@@ -356,7 +356,9 @@ static void test_lsm(void) {
     group(&w, T_APPARMOR_EXEC, &a);
     str(&w, T_SELINUX_EXEC, "system_u:system_r:container_t:s0");
     str(&w, T_MASK_DATA, "context=\"x\"");
+    flag(&w, T_LSM_AFTER_HOOKS);
     CHECK(parse(&w, &p, err) == 0);
+    CHECK(p.lsm_after_hooks);
     CHECK(p.has_apparmor_exec && strcmp(p.apparmor_exec.value, "exec my-profile") == 0 &&
           strcmp(p.selinux_exec, "system_u:system_r:container_t:s0") == 0 && strcmp(p.mask_data, "context=\"x\"") == 0);
     plan_free(&p);

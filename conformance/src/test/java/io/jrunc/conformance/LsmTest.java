@@ -133,6 +133,29 @@ class LsmTest extends ConformanceBase {
         r.ok("exec", id, "true");
     }
 
+    /**
+     * The init's write path itself, in real containers: native-helper/test/smoke.py plays Java's part with
+     * plans Java would never send on this host (labels without the LSM), so the kernel's answer can be seen:
+     * the same "write /proc/self/attr/exec: invalid argument" as runc's; a mount over the attr file refused
+     * before any write; a labelled mask tmpfs refused over a directory; the late write after hooks.
+     */
+    @org.junit.jupiter.api.Test
+    void initWritesLabelsThroughProcfsOnlyAndFailsAsTheKernelSays() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "real containers need root");
+        Assumptions.assumeFalse(apparmorOnHost() || selinuxOnHost(), "an LSM is enabled on this host");
+        Path home = Path.of(System.getProperty("jrunc.home", ".")).toAbsolutePath();
+        Path smoke = home.resolve("native-helper/test/smoke.py"), init = home.resolve("native-helper/target/jrunc-init");
+        Assumptions.assumeTrue(Files.isExecutable(init) && Files.exists(Path.of("/usr/bin/python3")) && Files.exists(Path.of("/bin/busybox")),
+                "needs python3, busybox and a built jrunc-init");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", smoke.toString(), "lsm").redirectErrorStream(true);
+        pb.environment().put("JRUNC_INIT", init.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("PASS lsm: apparmor") && out.contains("PASS lsm: mounted over"), out);
+    }
+
     @ParameterizedTest @MethodSource("runtimes")
     void featuresReportTheHostsLsms(String name) throws Exception {
         Assumptions.assumeTrue(name.equals("jrunc"), "runc 1.1.5 reports what it was built with, not what the host has");

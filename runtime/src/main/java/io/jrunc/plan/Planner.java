@@ -182,7 +182,12 @@ public final class Planner {
         if (linux.personality() != null) w.u32(Tag.PERSONALITY, personality(linux.personality()));
 
         process(w, p, o, warnings);
-        labels(w, lsm, p.apparmorProfile(), p.selinuxLabel(), "/process/apparmorProfile", "/process/selinuxLabel");
+        boolean labelled = labels(w, lsm, p.apparmorProfile(), p.selinuxLabel(), "/process/apparmorProfile", "/process/selinuxLabel");
+        // An exec attr is inherited by fork: with startContainer hooks (forked by the init after the fifo)
+        // the labels wait until they have run; without, they are written before `ready`, so that a profile
+        // the kernel refuses fails `create`, as in runc.
+        if (labelled && spec.hooks() != null && spec.hooks().startContainer() != null && !spec.hooks().startContainer().isEmpty())
+            w.flag(Tag.LSM_AFTER_HOOKS);
         seccomp(w, linux.seccomp());
 
         if (spec.hooks() != null) hooks(w, Tag.HOOK_START_CONTAINER, spec.hooks().startContainer());
@@ -345,12 +350,13 @@ public final class Planner {
     /**
      * process.apparmorProfile and process.selinuxLabel (exec: --apparmor, --process-label or the
      * --process file; pointers null). With the LSM enabled, the exact bytes for /proc/self/attr go into
-     * the plan (the init writes them just before execve). Without it, an error naming the field: runc
+     * the plan (the init writes them once nothing but the container's execve follows). Without it, an error naming the field: runc
      * 1.1.5 fails such a container too, at init with "apparmor failed to apply profile: write
      * /proc/self/attr/exec: invalid argument", or up front with "selinux label is specified in config,
      * but selinux is disabled or not supported".
      */
-    static void labels(PlanWriter w, Lsm lsm, String profile, String label, String profilePtr, String labelPtr) {
+    static boolean labels(PlanWriter w, Lsm lsm, String profile, String label, String profilePtr, String labelPtr) {
+        boolean any = false;
         if (profile != null && !profile.isEmpty()) {
             if (!lsm.apparmorEnabled()) {
                 String msg = "apparmor profile \"" + profile + "\" is specified, but AppArmor is not enabled on this host";
@@ -360,6 +366,7 @@ public final class Planner {
             }
             String attr = lsm.apparmorExecAttr();
             w.group(Tag.APPARMOR_EXEC, g -> g.str(Tag.AA_ATTR, attr).str(Tag.AA_VALUE, "exec " + profile));
+            any = true;
         }
         if (label != null && !label.isEmpty()) {
             if (!lsm.selinuxEnabled()) {
@@ -368,7 +375,9 @@ public final class Planner {
                         : new JruncException(null, "exec --process-label (or selinuxLabel of --process): " + msg, null, null);
             }
             w.str(Tag.SELINUX_EXEC, label);
+            any = true;
         }
+        return any;
     }
 
     /**

@@ -11,7 +11,7 @@ public final class Tag {
             ADDITIONAL_GIDS = 23, UMASK = 24, CAPS = 25, NO_NEW_PRIVS = 26, SECCOMP = 27, CWD = 28,
             ARG = 29, ENV = 30, TERMINAL = 31, CONSOLE_SOCKET = 32, CONSOLE_SIZE = 33, PRESERVE_FDS = 34,
             HOOK = 35, FIFO_PATH = 36, PERSONALITY = 37, SESSION_KEYRING = 38,
-            APPARMOR_EXEC = 39, SELINUX_EXEC = 40, MASK_DATA = 41;
+            APPARMOR_EXEC = 39, SELINUX_EXEC = 40, MASK_DATA = 41, LSM_AFTER_HOOKS = 42;
 
     /** Sub-tags. */
     public static final int NS_TYPE = 1, NS_PATH = 2;

@@ -271,6 +271,14 @@ class PlannerTest {
         assertEquals("mode=755,context=\"system_u:object_r:container_file_t:s0\"", onlyBindTo(p, "/dev").sub(Tag.M_DATA).str());
         assertEquals("", onlyBindTo(p, "/proc").sub(Tag.M_DATA).str(), "proc is never labelled (runc)");
         assertEquals("context=\"system_u:object_r:container_file_t:s0\"", all(p, Tag.MASK_DATA).get(0).str());
+        assertTrue(all(p, Tag.LSM_AFTER_HOOKS).isEmpty(), "no startContainer hooks: written before ready");
+        Spec hooked = ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},
+                 "process":{"args":["true"],"cwd":"/","apparmorProfile":"my-prof"},
+                 "hooks":{"startContainer":[{"path":"/bin/true"}]},
+                 "linux":{"namespaces":[{"type":"mount"}]}}""").getBytes(StandardCharsets.UTF_8));
+        assertFalse(all(planWith(hooked, new io.jrunc.lsm.Lsm(fakeRoot(true, false))), Tag.LSM_AFTER_HOOKS).isEmpty(),
+                "the hooks the init forks must not inherit the container's exec label");
     }
 
     @Test
