@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "idmap.h"
 #include "process.h"
 #include "util.h"
 
@@ -175,6 +176,8 @@ int helper_main(int sock) {
     umask((mode_t)c.orig_umask);
     int time_fd = open_time_offsets(p);
     set_oom_score_adj(p);
+    /* Sources of id-mapped mounts are host paths, and MOUNT_ATTR_IDMAP needs the initial user namespace. */
+    c.mount_fds = idmap_prepare(p);
 
     join_namespaces(p);
     new_time_namespace(p, time_fd);

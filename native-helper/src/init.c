@@ -26,6 +26,7 @@
 
 #include "console.h"
 #include "hooks.h"
+#include "lsm.h"
 #include "process.h"
 #include "rootfs.h"
 #include "util.h"
@@ -153,7 +154,7 @@ static void enter_rootfs(struct init_ctx *c, const struct go_msg *go) {
     /* Paths and device modes are exactly as planned, whatever umask Java had. */
     umask(0);
     rootfs_prepare(p);
-    rootfs_populate(p);
+    rootfs_populate(p, c->mount_fds);
     /* createContainer hooks run in the container's namespaces with the host's filesystem view, in the rootfs (runc). */
     if (chdir(p->rootfs) < 0) die_errno(errno, "chdir to rootfs \"%s\"", p->rootfs);
     run_hooks(p, HOOK_CREATE_CONTAINER, go->state, go->len);
@@ -267,6 +268,11 @@ void init_main(struct init_ctx *c) {
     if (p->rootfs) finish_rootfs(p);     /* steps 8-9 */
     bool cwd_done = change_cwd(p, false); /* step 10 */
 
+    /* The LSM attr files are opened now, in the container's /proc and before any seccomp filter, and written
+     * just before execve (step 18). */
+    struct lsm_fds lsm;
+    lsm_open(p, &lsm);
+
     /* Steps 11-12. Without NO_NEW_PRIVS, seccomp needs CAP_SYS_ADMIN: install it while we still have it (runc). */
     if (!p->no_new_privs) install_seccomp(p);
     drop_bounding_set(p, c->cap_last);
@@ -288,16 +294,21 @@ void init_main(struct init_ctx *c) {
      * few syscalls of ours as possible. */
     char exe[PATH_MAX];
     lookup_executable(p, exe, sizeof(exe));
-    int keep[] = {g_sync_fd, c->fifo_fd, c->proc_fd};
-    close_fds_from(3 + (int)p->preserve_fds, keep, 3);
+    int keep[] = {g_sync_fd, c->fifo_fd, c->proc_fd, lsm.apparmor, lsm.selinux};
+    close_fds_from(3 + (int)p->preserve_fds, keep, 5);
     if (p->no_new_privs) {
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS)");
         install_seccomp(p);
     }
 
+    /* LSM exec attrs apply at the next execve and are inherited by fork: written before `ready` (a refused
+     * profile fails create, as in runc), or after the startContainer hooks when there are some, so that the
+     * hooks the init forks do not run under the container's label. */
+    if (!p->lsm_after_hooks) lsm_write(p, &lsm);
     signal_ready_and_wait_for_start(c);
     run_hooks(p, HOOK_START_CONTAINER, go.state, go.len);
     reset_ignored_signals();
+    lsm_write(p, &lsm);
     execve(exe, p->args.v, p->env.v);
     die_errno(errno, "exec \"%s\"", exe);
 }

@@ -13,6 +13,7 @@ struct init_ctx {
     int cap_last;    /* /proc/sys/kernel/cap_last_cap, read while /proc is the host's */
     int orig_umask;  /* the umask inherited from Java, restored when the plan has no UMASK */
     int proc_fd;     /* after the root change: private clone of the container's procfs mount, or -1 */
+    int *mount_fds;  /* per MOUNT record: a detached, id-mapped clone of its source made by the helper, or -1 */
 };
 
 /* The helper: reads the plan from sock, joins namespaces, clones the init. Returns the exit code. */

@@ -46,7 +46,7 @@ struct schema {
     size_t size; /* of the struct a sequence decodes into */
 };
 
-#define MAX_FIELDS 40
+#define MAX_FIELDS 48
 
 /* Field table shorthands. S is the struct being described. */
 #define U32(t, f) {t, F_U32, false, #t, offsetof(S, f), NONE, NONE, 0, NULL}
@@ -73,7 +73,8 @@ SCHEMA(NS_JOIN, ns_join_f);
 static const struct field mount_f[] = {
     STR(M_SOURCE, source), STRR(M_DEST, dest), STR(M_FSTYPE, fstype), U64(M_FLAGS, flags),
     STR(M_DATA, data), U64(M_PROPAGATION, propagation), U64(M_ATTR_SET, attr_set),
-    U64(M_ATTR_CLR, attr_clr)};
+    U64(M_ATTR_CLR, attr_clr), STR(M_IDMAP_UID, idmap_uid), STR(M_IDMAP_GID, idmap_gid),
+    FLAG(M_IDMAP_RECURSIVE, idmap_recursive), STR(M_IDMAP_USERNS, idmap_userns)};
 SCHEMA(MOUNT, mount_f);
 #undef S
 
@@ -111,6 +112,11 @@ static const struct field seccomp_f[] = {
     {SC_BPF, F_BYTES, true, "SC_BPF", offsetof(S, bpf), NONE, offsetof(S, len), 8, NULL},
     U32(SC_FLAGS, flags)};
 SCHEMA(SECCOMP, seccomp_f);
+#undef S
+
+#define S struct lsm_attr_rec
+static const struct field lsm_attr_f[] = {STRR(AA_ATTR, attr), STRR(AA_VALUE, value)};
+SCHEMA(APPARMOR_EXEC, lsm_attr_f);
 #undef S
 
 #define S struct console_size_rec
@@ -157,6 +163,10 @@ static const struct field plan_f[] = {
     STR(T_FIFO_PATH, fifo_path),
     U32H(T_PERSONALITY, personality, has_personality),
     STR(T_SESSION_KEYRING, session_keyring),
+    GROUP(T_APPARMOR_EXEC, apparmor_exec, has_apparmor_exec, APPARMOR_EXEC),
+    STR(T_SELINUX_EXEC, selinux_exec),
+    STR(T_MASK_DATA, mask_data),
+    FLAG(T_LSM_AFTER_HOOKS, lsm_after_hooks),
 };
 SCHEMA(PLAN, plan_f);
 #undef S
@@ -380,6 +390,20 @@ int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t
     if (len < 4 || memcmp(buf, PLAN_MAGIC, 4) != 0) return fail(&c, "bad magic (not a jrunc plan)");
     if (len > PLAN_MAX_SIZE) return fail(&c, "%zu bytes is larger than the %u byte limit", len, PLAN_MAX_SIZE);
     if (decode_seq(&c, &PLAN, buf + 4, len - 4, 4, p) < 0) return -1;
+    if (p->has_apparmor_exec && strcmp(p->apparmor_exec.attr, "exec") != 0 &&
+        strcmp(p->apparmor_exec.attr, "apparmor/exec") != 0)
+        return fail(&c, "APPARMOR_EXEC: attr \"%s\" is neither \"exec\" nor \"apparmor/exec\"", p->apparmor_exec.attr);
+    for (size_t i = 0; i < p->n_mounts; i++) {
+        const struct mount_rec *m = &p->mounts[i];
+        if (!m->idmap_uid != !m->idmap_gid)
+            return fail(&c, "MOUNT %zu (\"%s\"): M_IDMAP_UID and M_IDMAP_GID go together", i, m->dest);
+        if (m->idmap_uid && m->idmap_userns)
+            return fail(&c, "MOUNT %zu (\"%s\"): M_IDMAP_USERNS excludes M_IDMAP_UID/GID", i, m->dest);
+        if ((m->idmap_uid || m->idmap_userns) && !(m->flags & 4096 /* MS_BIND */))
+            return fail(&c, "MOUNT %zu (\"%s\"): an id-mapped mount must be a bind", i, m->dest);
+        if (m->idmap_recursive && !m->idmap_uid && !m->idmap_userns)
+            return fail(&c, "MOUNT %zu (\"%s\"): M_IDMAP_RECURSIVE without a mapping", i, m->dest);
+    }
     /* Absent strings that are passed to mount(2) as data/type are "", not NULL. */
     for (size_t i = 0; i < p->n_mounts; i++) {
         if (!p->mounts[i].fstype) p->mounts[i].fstype = "";

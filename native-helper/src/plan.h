@@ -21,13 +21,16 @@ enum {
     T_ADDITIONAL_GIDS = 23, T_UMASK = 24, T_CAPS = 25, T_NO_NEW_PRIVS = 26, T_SECCOMP = 27, T_CWD = 28,
     T_ARG = 29, T_ENV = 30, T_TERMINAL = 31, T_CONSOLE_SOCKET = 32, T_CONSOLE_SIZE = 33,
     T_PRESERVE_FDS = 34, T_HOOK = 35, T_FIFO_PATH = 36, T_PERSONALITY = 37, T_SESSION_KEYRING = 38,
-    T_MAX_ = 38
+    T_APPARMOR_EXEC = 39, T_SELINUX_EXEC = 40, T_MASK_DATA = 41, T_LSM_AFTER_HOOKS = 42,
+    T_MAX_ = 42
 };
 
 /* Sub-tags, one enum per group. */
 enum { NS_TYPE = 1, NS_PATH = 2 };
+enum { AA_ATTR = 1, AA_VALUE = 2 };
 enum { M_SOURCE = 1, M_DEST = 2, M_FSTYPE = 3, M_FLAGS = 4, M_DATA = 5, M_PROPAGATION = 6,
-       M_ATTR_SET = 7, M_ATTR_CLR = 8 };
+       M_ATTR_SET = 7, M_ATTR_CLR = 8, M_IDMAP_UID = 9, M_IDMAP_GID = 10, M_IDMAP_RECURSIVE = 11,
+       M_IDMAP_USERNS = 12 };
 enum { D_PATH = 1, D_TYPE = 2, D_MAJOR = 3, D_MINOR = 4, D_MODE = 5, D_UID = 6, D_GID = 7, D_BIND = 8 };
 enum { L_TARGET = 1, L_LINK = 2 };
 enum { S_KEY = 1, S_VALUE = 2 };
@@ -55,6 +58,10 @@ struct mount_rec {
     char *fstype; /* "" for binds */
     char *data;   /* "" when absent */
     uint64_t flags, propagation, attr_set, attr_clr;
+    /* An id-mapped bind: the maps of the user namespace to attach (both, or neither), or the path of an
+     * existing one; idmap_recursive applies MOUNT_ATTR_IDMAP to the whole tree (ridmap). */
+    char *idmap_uid, *idmap_gid, *idmap_userns;
+    bool idmap_recursive;
 };
 
 struct device_rec {
@@ -86,6 +93,11 @@ struct seccomp_rec {
     uint8_t *bpf; /* n × struct sock_filter, n >= 1 */
     size_t len;   /* bytes */
     uint32_t flags;
+};
+
+/* What to write, just before execve, to /proc/self/attr/<attr> ("apparmor/exec" or "exec"). */
+struct lsm_attr_rec {
+    char *attr, *value;
 };
 
 struct console_size_rec {
@@ -136,6 +148,13 @@ struct plan {
     bool no_new_privs;
     bool has_seccomp;
     struct seccomp_rec seccomp;
+
+    /* LSM labels, decided by Java (docs/plan-format.md, init step 18). */
+    bool has_apparmor_exec;
+    struct lsm_attr_rec apparmor_exec;
+    char *selinux_exec; /* label for /proc/self/attr/exec */
+    char *mask_data;    /* data of the read-only tmpfs over masked directories (a context= mount label), or NULL */
+    bool lsm_after_hooks; /* write the labels after the startContainer hooks, not before `ready` */
 
     char *cwd;
     struct strv args, env;

@@ -232,9 +232,9 @@ static void test_unknown_and_reserved(void) {
     struct buf g = {0}, m = {0};
     magic(&g);
     str(&m, M_DEST, "/x");
-    flag(&m, 9);
+    flag(&m, 13);
     group(&g, T_MOUNT, &m);
-    CHECK(parse(&g, &p, err) < 0 && strstr(err, "unknown tag 9"));
+    CHECK(parse(&g, &p, err) < 0 && strstr(err, "unknown tag 13"));
     plan_free(&p);
 }
 
@@ -296,6 +296,81 @@ static void test_nested_bounds(void) {
     plan_free(&p);
 }
 
+/* Id-mapped mounts: the sub-tags decode, and inconsistent combinations are refused. */
+static void test_idmap(void) {
+    struct plan p;
+    char err[256];
+    struct buf w = {0}, m = {0};
+    magic(&w);
+    str(&m, M_SOURCE, "/src");
+    str(&m, M_DEST, "/dst");
+    u64(&m, M_FLAGS, 4096 | 16384);
+    str(&m, M_IDMAP_UID, "0 1000 1\n");
+    str(&m, M_IDMAP_GID, "0 1000 1\n");
+    flag(&m, M_IDMAP_RECURSIVE);
+    group(&w, T_MOUNT, &m);
+    CHECK(parse(&w, &p, err) == 0);
+    CHECK(p.n_mounts == 1 && strcmp(p.mounts[0].idmap_uid, "0 1000 1\n") == 0 &&
+          strcmp(p.mounts[0].idmap_gid, "0 1000 1\n") == 0 && p.mounts[0].idmap_recursive &&
+          p.mounts[0].idmap_userns == NULL);
+    plan_free(&p);
+
+    struct buf w2 = {0}, m2 = {0}; /* a uid map without a gid map */
+    magic(&w2);
+    str(&m2, M_DEST, "/dst");
+    u64(&m2, M_FLAGS, 4096);
+    str(&m2, M_IDMAP_UID, "0 1000 1\n");
+    group(&w2, T_MOUNT, &m2);
+    CHECK(parse(&w2, &p, err) < 0 && strstr(err, "go together"));
+    plan_free(&p);
+
+    struct buf w3 = {0}, m3 = {0}; /* not a bind */
+    magic(&w3);
+    str(&m3, M_DEST, "/dst");
+    str(&m3, M_FSTYPE, "tmpfs");
+    str(&m3, M_IDMAP_USERNS, "/proc/1/ns/user");
+    group(&w3, T_MOUNT, &m3);
+    CHECK(parse(&w3, &p, err) < 0 && strstr(err, "must be a bind"));
+    plan_free(&p);
+
+    struct buf w4 = {0}, m4 = {0}; /* userns path and maps together */
+    magic(&w4);
+    str(&m4, M_DEST, "/dst");
+    u64(&m4, M_FLAGS, 4096);
+    str(&m4, M_IDMAP_UID, "0 1000 1\n");
+    str(&m4, M_IDMAP_GID, "0 1000 1\n");
+    str(&m4, M_IDMAP_USERNS, "/proc/1/ns/user");
+    group(&w4, T_MOUNT, &m4);
+    CHECK(parse(&w4, &p, err) < 0 && strstr(err, "excludes"));
+    plan_free(&p);
+}
+
+/* LSM labels: APPARMOR_EXEC's attr must be one of the two files Java may choose. */
+static void test_lsm(void) {
+    struct plan p;
+    char err[256];
+    struct buf w = {0}, a = {0};
+    magic(&w);
+    str(&a, AA_ATTR, "apparmor/exec");
+    str(&a, AA_VALUE, "exec my-profile");
+    group(&w, T_APPARMOR_EXEC, &a);
+    str(&w, T_SELINUX_EXEC, "system_u:system_r:container_t:s0");
+    str(&w, T_MASK_DATA, "context=\"x\"");
+    flag(&w, T_LSM_AFTER_HOOKS);
+    CHECK(parse(&w, &p, err) == 0);
+    CHECK(p.lsm_after_hooks);
+    CHECK(p.has_apparmor_exec && strcmp(p.apparmor_exec.value, "exec my-profile") == 0 &&
+          strcmp(p.selinux_exec, "system_u:system_r:container_t:s0") == 0 && strcmp(p.mask_data, "context=\"x\"") == 0);
+    plan_free(&p);
+    struct buf w2 = {0}, a2 = {0};
+    magic(&w2);
+    str(&a2, AA_ATTR, "../../sys/kernel/x");
+    str(&a2, AA_VALUE, "exec p");
+    group(&w2, T_APPARMOR_EXEC, &a2);
+    CHECK(parse(&w2, &p, err) < 0 && strstr(err, "neither"));
+    plan_free(&p);
+}
+
 int main(void) {
     test_valid();
     test_empty_plan();
@@ -306,6 +381,8 @@ int main(void) {
     test_unknown_and_reserved();
     test_duplicates_and_required();
     test_nested_bounds();
+    test_idmap();
+    test_lsm();
     if (failures) {
         fprintf(stderr, "plan_test: %d check(s) failed\n", failures);
         return 1;

@@ -27,6 +27,12 @@ struct jr_mount_attr {
 };
 
 #define MS_PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
 
 /* ---- path resolution inside the rootfs ---- */
 
@@ -311,6 +317,29 @@ static void mount_bind(int root, const struct mount_rec *m, const char *source, 
     }
 }
 
+/*
+ * An id-mapped bind: the helper cloned and id-mapped the source (idmap.c); move that detached tree onto
+ * the target, then apply the remaining flags as for any bind.
+ */
+static void mount_idmapped(int root, const struct mount_rec *m, int tree) {
+    struct stat st;
+    if (fstat(tree, &st) < 0) die_errno(errno, "stat the id-mapped tree of \"%s\"", m->dest);
+    int fd = open_in_root(root, m->dest, S_ISDIR(st.st_mode) ? CREATE_DIR : CREATE_FILE);
+    if (fd < 0) die_errno(-fd, "create mount target \"%s\"", m->dest);
+    if (syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        die_errno(errno, "move the id-mapped mount of \"%s\" onto \"%s\"", m->source ? m->source : "", m->dest);
+    close(fd);
+    close(tree);
+    unsigned long extra = (unsigned long)m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT | MS_PROPAGATION);
+    if (extra) {
+        fd = reopen_target(root, m);
+        int r = remount_bind(fd, extra);
+        if (r < 0) die_errno(-r, "remount \"%s\" on \"%s\"", m->source ? m->source : "", m->dest);
+        close(fd);
+    }
+    mount_finish(root, m);
+}
+
 static void mount_one(int root, const struct mount_rec *m) {
     unsigned long flags = (unsigned long)m->flags;
     if ((flags & MS_BIND) && !(flags & MS_REMOUNT)) {
@@ -379,9 +408,16 @@ static void make_symlink(int root, const struct symlink_rec *l) {
     close(dir);
 }
 
-void rootfs_populate(const struct plan *p) {
+void rootfs_populate(const struct plan *p, int *mount_fds) {
     int root = open_root_dir(p->rootfs);
-    for (size_t i = 0; i < p->n_mounts; i++) mount_one(root, &p->mounts[i]);
+    for (size_t i = 0; i < p->n_mounts; i++) {
+        if (mount_fds && mount_fds[i] >= 0) {
+            mount_idmapped(root, &p->mounts[i], mount_fds[i]);
+            mount_fds[i] = -1;
+        } else {
+            mount_one(root, &p->mounts[i]);
+        }
+    }
     for (size_t i = 0; i < p->n_devices; i++) make_device(root, &p->devices[i]);
     for (size_t i = 0; i < p->n_symlinks; i++) make_symlink(root, &p->symlinks[i]);
     close(root);
@@ -435,7 +471,7 @@ static int open_dev_null(int root) {
     return fd;
 }
 
-static void mask_path(int root, int *devnull, const char *path) {
+static void mask_path(int root, int *devnull, const char *path, const char *data) {
     int fd = open_in_root(root, path, CREATE_NONE);
     if (fd == -ENOENT) return;
     if (fd < 0) die_errno(-fd, "open masked path \"%s\"", path);
@@ -443,8 +479,9 @@ static void mask_path(int root, int *devnull, const char *path) {
     if (fstat(fd, &st) < 0) die_errno(errno, "stat masked path \"%s\"", path);
     char p[FD_PATH_LEN], n[FD_PATH_LEN];
     if (!S_ISDIR(st.st_mode) && *devnull < 0) *devnull = open_dev_null(root);
-    int r = S_ISDIR(st.st_mode) ? mount("tmpfs", fd_path(p, fd), "tmpfs", MS_RDONLY, "")
+    int r = S_ISDIR(st.st_mode) ? mount("tmpfs", fd_path(p, fd), "tmpfs", MS_RDONLY, data ? data : "")
                                 : mount(fd_path(n, *devnull), fd_path(p, fd), NULL, MS_BIND, NULL);
+    if (r < 0 && data && *data && S_ISDIR(st.st_mode)) die_errno(errno, "mask \"%s\" (tmpfs with data %s)", path, data);
     if (r < 0) die_errno(errno, "mask \"%s\"", path);
     close(fd);
 }
@@ -470,7 +507,7 @@ void rootfs_mask_and_readonly(const struct plan *p) {
     int root = open_root_dir("/");
     for (size_t i = 0; i < p->readonly_paths.n; i++) readonly_path(root, p->readonly_paths.v[i]);
     int devnull = -1;
-    for (size_t i = 0; i < p->masks.n; i++) mask_path(root, &devnull, p->masks.v[i]);
+    for (size_t i = 0; i < p->masks.n; i++) mask_path(root, &devnull, p->masks.v[i], p->mask_data);
     if (devnull >= 0) close(devnull);
     close(root);
 }

@@ -17,8 +17,12 @@ int open_in_root(int root, const char *path, enum create_kind kind);
 /* Step 2: root propagation, parent of the rootfs made private if shared, rootfs bind-mounted onto itself. */
 void rootfs_prepare(const struct plan *p);
 
-/* Step 3: MOUNT, DEVICE and SYMLINK records, in that order. Returns nothing: failures die(). */
-void rootfs_populate(const struct plan *p);
+/*
+ * Step 3: MOUNT, DEVICE and SYMLINK records, in that order. mount_fds (NULL: none) holds, per MOUNT, the
+ * detached id-mapped tree the helper made for it (moved onto the target instead of a bind), or -1.
+ * Returns nothing: failures die().
+ */
+void rootfs_populate(const struct plan *p, int *mount_fds);
 
 /* Step 5: pivot_root (or MS_MOVE + chroot with NO_PIVOT), then chdir("/"). */
 void rootfs_change_root(const struct plan *p);

@@ -16,6 +16,7 @@ CLONE_FLAGS, NS_JOIN, UID_MAP, GID_MAP, SETGROUPS, TIME_OFFSETS, ROOTFS, ROOTFS_
     NO_PIVOT, MOUNT, DEVICE, SYMLINK, MASK, READONLY_PATH, SYSCTL, HOSTNAME, DOMAINNAME, RLIMIT, OOM_SCORE_ADJ, \
     UID, GID, ADDITIONAL_GIDS, UMASK, CAPS, NO_NEW_PRIVS, SECCOMP, CWD, ARG, ENV, TERMINAL, CONSOLE_SOCKET, \
     CONSOLE_SIZE, PRESERVE_FDS, HOOK, FIFO_PATH, PERSONALITY = range(1, 38)
+APPARMOR_EXEC, SELINUX_EXEC, MASK_DATA, LSM_AFTER_HOOKS = range(39, 43)
 
 CLONE_NEWTIME, CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, \
     CLONE_NEWNET = 0x80, 0x20000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000
@@ -565,7 +566,57 @@ def scenario_hostile(base, rootfs):
           os.path.isdir(os.path.join(hr, outside.lstrip("/"), "m2")), str(list(os.walk(hr + "/tmp"))[:3]))
 
 
-SCENARIOS = {"hostile": scenario_hostile, "cgroupns": scenario_cgroupns, "bigplan": scenario_bigplan, "process": scenario_process, "nopivot": scenario_nopivot, "mountopts": scenario_mountopts, "basic": scenario_basic, "errors": scenario_errors, "hooks": scenario_hooks,
+def lsm_on_host():
+    try:
+        with open("/sys/module/apparmor/parameters/enabled") as f:
+            if f.read().startswith("Y"):
+                return True
+    except OSError:
+        pass
+    return os.path.exists("/sys/fs/selinux/enforce")
+
+
+def scenario_lsm(base, rootfs):
+    """The LSM write path on a host without an LSM: the kernel refuses as it refuses runc's write."""
+    if lsm_on_host():
+        print("  skipped: an LSM is enabled on this host")
+        return
+    aa = lambda w: w.group(APPARMOR_EXEC, W(False).str(1, "exec").str(2, "exec jrunc-smoke"))
+    cases = [
+        ("apparmor", aa, "error apparmor failed to apply profile: write /proc/self/attr/exec: invalid argument"),
+        ("selinux", lambda w: w.str(SELINUX_EXEC, "system_u:system_r:container_t:s0"),
+         'error set the selinux label "system_u:system_r:container_t:s0": write /proc/self/attr/exec: invalid argument'),
+        # something mounted over the attr file (CVE-2025-52881): the open is refused, nothing is written
+        ("mounted over", lambda w: (w.group(MOUNT, W(False).str(1, "/dev/null").str(2, "/proc/1/attr/exec").str(3, "")
+                                            .u64(4, MS_BIND).str(5, "")), aa(w)),
+         "error open /proc/self/attr/exec: something is mounted over it (refusing to write a label there)"),
+        ("mask label", lambda w: w.str(MASK_DATA, 'context="system_u:object_r:container_file_t:s0"'),
+         'error mask "/proc/acpi" (tmpfs with data context="system_u:object_r:container_file_t:s0"): invalid argument'),
+    ]
+    for i, (name, extra, want) in enumerate(cases):
+        if name == "mask label" and not os.path.isdir("/proc/acpi"):
+            continue
+        fifo = os.path.join(base, "fifo-lsm%d" % i)
+        r = Run(base_plan(rootfs, fifo, ["true"], extra=extra), fifo)
+        check("lsm: " + name, r.ready == want, str(r.pid_msg) + " " + str(r.ready))
+        if r.pid:
+            os.waitpid(r.pid, 0)
+    # with a startContainer hook the label is written after it: create succeeds, start fails in the init
+    fifo = os.path.join(base, "fifo-lsm-late")
+    def late(w):
+        w.group(HOOK, W(False).u32(1, 2).str(2, "/bin/true"))
+        w.flag(LSM_AFTER_HOOKS)
+        aa(w)
+    r = Run(base_plan(rootfs, fifo, ["true"], extra=late), fifo)
+    check("lsm: after hooks: ready", r.ready == "ready", str(r.pid_msg) + " " + str(r.ready))
+    if r.ready == "ready":
+        r.start()
+        code, out = r.wait()
+        check("lsm: after hooks: fails at start", code == 1 and
+              "apparmor failed to apply profile: write /proc/self/attr/exec: invalid argument" in out, "%s %s" % (code, out))
+
+
+SCENARIOS = {"lsm": scenario_lsm, "hostile": scenario_hostile, "cgroupns": scenario_cgroupns, "bigplan": scenario_bigplan, "process": scenario_process, "nopivot": scenario_nopivot, "mountopts": scenario_mountopts, "basic": scenario_basic, "errors": scenario_errors, "hooks": scenario_hooks,
              "userns": scenario_userns, "terminal": scenario_terminal, "wait": scenario_wait}
 
 

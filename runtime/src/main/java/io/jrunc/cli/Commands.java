@@ -550,10 +550,12 @@ final class Commands {
         sc.put("knownFlags", io.jrunc.seccomp.SeccompCompiler.KNOWN_FLAGS);
         sc.put("supportedFlags", io.jrunc.seccomp.SeccompCompiler.SUPPORTED_FLAGS);
         linux.put("seccomp", sc);
-        linux.put("apparmor", Map.of("enabled", false));
-        linux.put("selinux", Map.of("enabled", false));
+        io.jrunc.lsm.Lsm lsm = io.jrunc.lsm.Lsm.host();
+        linux.put("apparmor", Map.of("enabled", lsm.apparmorEnabled()));
+        linux.put("selinux", Map.of("enabled", lsm.selinuxEnabled()));
         linux.put("intelRdt", Map.of("enabled", false));
-        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled", false)));
+        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled",
+                MountOptions.idmapSupported(System.getProperty("os.version")))));
         f.put("linux", linux);
         f.put("annotations", Map.of("io.jrunc.version", Main.VERSION));
         System.out.print(Json.pretty(f) + "\n");

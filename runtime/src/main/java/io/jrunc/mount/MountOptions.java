@@ -59,20 +59,45 @@ public final class MountOptions {
             Map.entry("rrelatime", new long[]{2, ATTR_RELATIME}), Map.entry("rnorelatime", new long[]{2, ATTR_RELATIME}),
             Map.entry("rstrictatime", new long[]{2, ATTR_STRICTATIME}));
 
-    public record Parsed(long flags, long propagation, long attrSet, long attrClr, String data) {
+    /** idmap: {@link #IDMAP_NONE}, {@link #IDMAP_TOP} ("idmap") or {@link #IDMAP_RECURSIVE} ("ridmap"). */
+    public record Parsed(long flags, long propagation, long attrSet, long attrClr, String data, int idmap) {
+        public Parsed(long flags, long propagation, long attrSet, long attrClr, String data) {
+            this(flags, propagation, attrSet, attrClr, data, IDMAP_NONE);
+        }
         public boolean isBind() { return (flags & MS_BIND) != 0; }
     }
+
+    /** The id-mapped mount options of runtime-spec 1.2: MOUNT_ATTR_IDMAP on the top mount, or on the whole tree. */
+    public static final int IDMAP_NONE = 0, IDMAP_TOP = 1, IDMAP_RECURSIVE = 2;
 
     /** Every option name jrunc understands (for `features`). */
     public static List<String> known() {
         java.util.TreeSet<String> s = new java.util.TreeSet<>(FLAGS.keySet());
         s.addAll(PROPAGATION.keySet());
         s.addAll(RATTR.keySet());
+        s.add("idmap");
+        s.add("ridmap");
         return List.copyOf(s);
+    }
+
+    /**
+     * Whether the running kernel has id-mapped bind mounts (mount_setattr with MOUNT_ATTR_IDMAP: Linux
+     * 5.12). Decided from the release string (uname -r, i.e. the os.version property): no syscall.
+     */
+    public static boolean idmapSupported(String release) {
+        return kernelAtLeast(release, 5, 12);
+    }
+
+    static boolean kernelAtLeast(String release, int major, int minor) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release == null ? "" : release);
+        if (!m.find()) return false;
+        int a = Integer.parseInt(m.group(1)), b = Integer.parseInt(m.group(2));
+        return a > major || (a == major && b >= minor);
     }
 
     public static Parsed parse(List<String> options) {
         long flags = 0, prop = 0, set = 0, clr = 0;
+        int idmap = IDMAP_NONE;
         StringBuilder data = new StringBuilder();
         if (options != null) {
             for (String o : options) {
@@ -93,10 +118,13 @@ public final class MountOptions {
                 // runc's own extension (copy the directory's content into a new tmpfs): not a kernel
                 // option. Accepted; the copy itself is not done yet (the tmpfs starts empty).
                 if (o.equals("tmpcopyup")) continue;
+                // Not kernel data either: the planner turns them into an id-mapped mount (runc: the last one wins).
+                if (o.equals("idmap")) { idmap = IDMAP_TOP; continue; }
+                if (o.equals("ridmap")) { idmap = IDMAP_RECURSIVE; continue; }
                 if (data.length() > 0) data.append(',');
                 data.append(o);
             }
         }
-        return new Parsed(flags, prop, set, clr, data.toString());
+        return new Parsed(flags, prop, set, clr, data.toString(), idmap);
     }
 }

@@ -2,6 +2,7 @@ package io.jrunc.plan;
 
 import io.jrunc.JruncException;
 import io.jrunc.bundle.Spec;
+import io.jrunc.lsm.Lsm;
 import io.jrunc.mount.MountOptions;
 import java.io.File;
 import java.nio.file.Files;
@@ -66,6 +67,12 @@ public final class Planner {
      * unprivileged: jrunc runs without root, so the kernel only accepts a gid map after setgroups is denied.
      */
     public static byte[] plan(Spec spec, Options o, List<String> warnings, String sessionKeyring, boolean unprivileged) {
+        return plan(spec, o, warnings, sessionKeyring, unprivileged, Lsm.host());
+    }
+
+    /** lsm: where AppArmor/SELinux are looked up (the host's sysfs and procfs; a fake tree in tests). */
+    public static byte[] plan(Spec spec, Options o, List<String> warnings, String sessionKeyring, boolean unprivileged,
+                              Lsm lsm) {
         PlanWriter w = PlanWriter.plan();
         if (sessionKeyring != null) w.str(Tag.SESSION_KEYRING, sessionKeyring);
         Spec.Linux linux = spec.linux() != null ? spec.linux()
@@ -116,15 +123,24 @@ public final class Planner {
         if (spec.root() != null && spec.root().readonly()) w.flag(Tag.ROOT_READONLY);
         if (o.noPivot()) w.flag(Tag.NO_PIVOT);
 
+        UserNs containerUserNs = null;
+        for (Spec.Namespace ns : nss) {
+            if (!ns.type().equals("user")) continue;
+            containerUserNs = ns.path() != null && !ns.path().isEmpty() ? new UserNs(null, null, ns.path())
+                    : new UserNs(linux.uidMappings(), linux.gidMappings(), null);
+        }
         boolean devMounted = false, ptsMounted = false;
         List<Spec.Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
+        String mountLabel = mountLabel(linux, mounts, o, lsm);
         for (int i = 0; i < mounts.size(); i++) {
             Spec.Mount m = mounts.get(i);
             String dest = clean(m.destination());
             if (dest.equals("/dev")) devMounted = true;
             if (dest.equals("/dev/pts")) ptsMounted = true;
-            mount(w, m, dest, o, "/mounts/" + i, (clone & CLONE_NEWCGROUP) != 0);
+            mount(w, m, dest, o, "/mounts/" + i, (clone & CLONE_NEWCGROUP) != 0, containerUserNs, unprivileged, mountLabel);
         }
+        if (mountLabel != null && linux.maskedPaths() != null && !linux.maskedPaths().isEmpty())
+            w.str(Tag.MASK_DATA, Lsm.withMountLabel("", mountLabel));
 
         // Devices: the defaults runc always creates, then the config's (a config entry for the same
         // path wins). In a user namespace mknod is not allowed: bind the host's node instead.
@@ -166,6 +182,12 @@ public final class Planner {
         if (linux.personality() != null) w.u32(Tag.PERSONALITY, personality(linux.personality()));
 
         process(w, p, o, warnings);
+        boolean labelled = labels(w, lsm, p.apparmorProfile(), p.selinuxLabel(), "/process/apparmorProfile", "/process/selinuxLabel");
+        // An exec attr is inherited by fork: with startContainer hooks (forked by the init after the fifo)
+        // the labels wait until they have run; without, they are written before `ready`, so that a profile
+        // the kernel refuses fails `create`, as in runc.
+        if (labelled && spec.hooks() != null && spec.hooks().startContainer() != null && !spec.hooks().startContainer().isEmpty())
+            w.flag(Tag.LSM_AFTER_HOOKS);
         seccomp(w, linux.seccomp());
 
         if (spec.hooks() != null) hooks(w, Tag.HOOK_START_CONTAINER, spec.hooks().startContainer());
@@ -200,6 +222,11 @@ public final class Planner {
 
     public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings,
                                   Spec.Seccomp seccomp) {
+        return planExec(p, nsTypes, initPid, o, warnings, seccomp, Lsm.host());
+    }
+
+    public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings,
+                                  Spec.Seccomp seccomp, Lsm lsm) {
         PlanWriter w = PlanWriter.plan();
         w.u64(Tag.CLONE_FLAGS, 0);
         for (String type : JOIN_ORDER) {
@@ -209,6 +236,7 @@ public final class Planner {
             w.group(Tag.NS_JOIN, g -> g.u32(Tag.NS_TYPE, f).str(Tag.NS_PATH, path));
         }
         process(w, p, o, warnings);
+        labels(w, lsm, p.apparmorProfile(), p.selinuxLabel(), null, null);
         seccomp(w, seccomp);
         return w.toBytes();
     }
@@ -319,11 +347,136 @@ public final class Planner {
         return v;
     }
 
-    private static void mount(PlanWriter w, Spec.Mount m, String dest, Options o, String ptr, boolean cgroupns) {
+    /**
+     * process.apparmorProfile and process.selinuxLabel (exec: --apparmor, --process-label or the
+     * --process file; pointers null). With the LSM enabled, the exact bytes for /proc/self/attr go into
+     * the plan (the init writes them once nothing but the container's execve follows). Without it, an error naming the field: runc
+     * 1.1.5 fails such a container too, at init with "apparmor failed to apply profile: write
+     * /proc/self/attr/exec: invalid argument", or up front with "selinux label is specified in config,
+     * but selinux is disabled or not supported".
+     */
+    static boolean labels(PlanWriter w, Lsm lsm, String profile, String label, String profilePtr, String labelPtr) {
+        boolean any = false;
+        if (profile != null && !profile.isEmpty()) {
+            if (!lsm.apparmorEnabled()) {
+                String msg = "apparmor profile \"" + profile + "\" is specified, but AppArmor is not enabled on this host";
+                String hint = "runc fails too: apparmor failed to apply profile: write /proc/self/attr/exec: invalid argument";
+                throw profilePtr != null ? JruncException.config(profilePtr, msg, hint)
+                        : new JruncException(null, "exec --apparmor (or apparmorProfile of --process): " + msg, hint, null);
+            }
+            String attr = lsm.apparmorExecAttr();
+            w.group(Tag.APPARMOR_EXEC, g -> g.str(Tag.AA_ATTR, attr).str(Tag.AA_VALUE, "exec " + profile));
+            any = true;
+        }
+        if (label != null && !label.isEmpty()) {
+            if (!lsm.selinuxEnabled()) {
+                String msg = "selinux label is specified in config, but selinux is disabled or not supported";
+                throw labelPtr != null ? JruncException.config(labelPtr, msg)
+                        : new JruncException(null, "exec --process-label (or selinuxLabel of --process): " + msg, null, null);
+            }
+            w.str(Tag.SELINUX_EXEC, label);
+            any = true;
+        }
+        return any;
+    }
+
+    /**
+     * linux.mountLabel: the label to add as `context="..."` to the data of the mounts runc labels, or
+     * null. Without SELinux, runc 1.1.5 adds it all the same and the kernel refuses the first such
+     * mount (invalid argument): that is an error here, naming the field and the mount. Where no mount
+     * would carry it, the masked-path tmpfs still gets it, as in runc: it fails (in the init) only if a
+     * masked path is a directory, else the container runs with the label ignored.
+     */
+    static String mountLabel(Spec.Linux linux, List<Spec.Mount> mounts, Options o, Lsm lsm) {
+        String label = linux.mountLabel();
+        if (label == null || label.isEmpty()) return null;
+        if (lsm.selinuxEnabled()) return label;
+        String carrier = null;
+        for (int i = 0; i < mounts.size() && carrier == null; i++) {
+            Spec.Mount m = mounts.get(i);
+            String type = m.type() == null ? "" : m.type();
+            boolean bind = MountOptions.parse(m.options()).isBind() || type.equals("bind");
+            boolean v1CgroupTmpfs = (type.equals("cgroup") || type.equals("cgroup2")) && !o.cgroupV2();
+            if ((!bind && Lsm.takesMountLabel(type)) || v1CgroupTmpfs)
+                carrier = "/mounts/" + i + " (" + (v1CgroupTmpfs ? "the tmpfs of cgroup" : type) + " on " + m.destination() + ")";
+        }
+        // No mount carries it: only the tmpfs over masked directories would. Whether one of those exists is
+        // known only inside the rootfs, so the label goes to the init as runc's does, and the kernel refuses
+        // it exactly where it refuses runc's (a masked path that is a directory: invalid argument).
+        if (carrier == null) return label;
+        throw JruncException.config("/linux/mountLabel",
+                "mount label is specified in config, but selinux is disabled or not supported: the kernel refuses context=\"" + label
+                        + "\" on " + carrier,
+                "runc 1.1.5 fails the same way, with invalid argument; remove /linux/mountLabel");
+    }
+
+    /** The container's user namespace: its mappings when it is new, its path when it is joined. */
+    record UserNs(List<Spec.IdMapping> uid, List<Spec.IdMapping> gid, String path) {}
+
+    /**
+     * An id-mapped mount (runtime-spec 1.2 `idmap`/`ridmap`, per-mount uidMappings/gidMappings), with
+     * runc 1.2's rules: mappings without either option mean `idmap`; a mount without mappings of its own
+     * takes the container's user namespace; only bind mounts; not rootless; both maps or neither. The
+     * plan gets the exact map contents (or the user namespace file): the helper builds a user namespace
+     * with them and idmaps a detached clone of the source before the init is cloned.
+     */
+    static void idmap(PlanWriter g, Spec.Mount m, MountOptions.Parsed opts, boolean bind, String ptr, UserNs userns,
+                      boolean unprivileged) {
+        List<Spec.IdMapping> uid = m.uidMappings() == null || m.uidMappings().isEmpty() ? null : m.uidMappings();
+        List<Spec.IdMapping> gid = m.gidMappings() == null || m.gidMappings().isEmpty() ? null : m.gidMappings();
+        boolean hasMaps = m.uidMappings() != null || m.gidMappings() != null;
+        if (opts.idmap() == IDMAP_NONE && !hasMaps) return;
+        String where = opts.idmap() != IDMAP_NONE ? ptr + "/options" : ptr + (m.uidMappings() != null ? "/uidMappings" : "/gidMappings");
+        if (!bind) throw JruncException.config(where, "id-mapped mounts are only supported for bind mounts",
+                "add \"bind\" or \"rbind\" to the options, or drop idmap/ridmap and the mappings");
+        if (unprivileged) throw JruncException.config(where, "id-mapped mounts are not supported for rootless containers",
+                "MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN in the initial user namespace");
+        if (uid == null && gid == null) {
+            if (userns == null) throw JruncException.config(ptr + "/uidMappings",
+                    "an id-mapped mount without mappings of its own needs the container's user namespace, and there is none",
+                    "add uidMappings and gidMappings to the mount, or {\"type\": \"user\"} to /linux/namespaces");
+            if (userns.path() != null) {
+                g.str(Tag.M_IDMAP_USERNS, userns.path());
+                if (opts.idmap() == IDMAP_RECURSIVE) g.flag(Tag.M_IDMAP_RECURSIVE);
+                return;
+            }
+            uid = userns.uid();
+            gid = userns.gid();
+            if (uid == null || uid.isEmpty() || gid == null || gid.isEmpty())
+                throw JruncException.config("/linux/uidMappings", "an id-mapped mount takes the user namespace's mappings, but they are incomplete",
+                        "set both /linux/uidMappings and /linux/gidMappings");
+        } else if (uid == null || gid == null) {
+            throw JruncException.config(ptr + (uid == null ? "/uidMappings" : "/gidMappings"),
+                    "id-mapped mounts must have both uid and gid mappings specified");
+        } else {
+            checkMaps(uid, ptr + "/uidMappings");
+            checkMaps(gid, ptr + "/gidMappings");
+        }
+        g.str(Tag.M_IDMAP_UID, idMap(uid)).str(Tag.M_IDMAP_GID, idMap(gid));
+        if (opts.idmap() == IDMAP_RECURSIVE) g.flag(Tag.M_IDMAP_RECURSIVE);
+    }
+
+    /** What the kernel would refuse in an id map, named by pointer instead of a bare EINVAL from the helper. */
+    private static void checkMaps(List<Spec.IdMapping> maps, String ptr) {
+        if (maps.size() > 340) throw JruncException.config(ptr, maps.size() + " mappings, the kernel accepts at most 340");
+        for (int i = 0; i < maps.size(); i++) {
+            Spec.IdMapping x = maps.get(i);
+            if (x.size() < 1) throw JruncException.config(ptr + "/" + i + "/size", "must be at least 1, got " + x.size());
+            long lim = 1L << 32;
+            if (x.containerID() < 0 || x.containerID() + x.size() > lim)
+                throw JruncException.config(ptr + "/" + i + "/containerID", "range " + x.containerID() + "+" + x.size() + " exceeds 2^32");
+            if (x.hostID() < 0 || x.hostID() + x.size() > lim)
+                throw JruncException.config(ptr + "/" + i + "/hostID", "range " + x.hostID() + "+" + x.size() + " exceeds 2^32");
+        }
+    }
+
+    private static void mount(PlanWriter w, Spec.Mount m, String dest, Options o, String ptr, boolean cgroupns,
+                              UserNs userns, boolean unprivileged, String mountLabel) {
         String type = m.type() == null ? "" : m.type();
         MountOptions.Parsed opts = MountOptions.parse(m.options());
-        if (type.equals("cgroup") || type.equals("cgroup2")) {
-            cgroupMount(w, dest, opts, o, cgroupns);
+        if ((type.equals("cgroup") || type.equals("cgroup2"))) {
+            idmap(PlanWriter.group(), m, opts, false, ptr, userns, unprivileged);
+            cgroupMount(w, dest, opts, o, cgroupns, mountLabel);
             return;
         }
         boolean bind = opts.isBind() || type.equals("bind");
@@ -339,12 +492,14 @@ public final class Planner {
         }
         long f = flags;
         String src = source, t = type;
+        String data = mountLabel != null && !bind && Lsm.takesMountLabel(type) ? Lsm.withMountLabel(opts.data(), mountLabel) : opts.data();
         w.group(Tag.MOUNT, g -> {
             g.str(Tag.M_SOURCE, src).str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, t).u64(Tag.M_FLAGS, f)
-                    .str(Tag.M_DATA, opts.data());
+                    .str(Tag.M_DATA, data);
             if (opts.propagation() != 0) g.u64(Tag.M_PROPAGATION, opts.propagation());
             if (opts.attrSet() != 0) g.u64(Tag.M_ATTR_SET, opts.attrSet());
             if (opts.attrClr() != 0) g.u64(Tag.M_ATTR_CLR, opts.attrClr());
+            idmap(g, m, opts, bind, ptr, userns, unprivileged);
         });
     }
 
@@ -353,7 +508,9 @@ public final class Planner {
      * cgroup namespace) or a bind of the container's directory; on v1 a tmpfs holding one bind per
      * hierarchy, made read-only at the end if the options say so.
      */
-    private static void cgroupMount(PlanWriter w, String dest, MountOptions.Parsed opts, Options o, boolean cgroupns) {
+    private static void cgroupMount(PlanWriter w, String dest, MountOptions.Parsed opts, Options o, boolean cgroupns,
+                                    String mountLabel) {
+        String tmpfsData = mountLabel == null ? "mode=755" : Lsm.withMountLabel("mode=755", mountLabel);
         long flags = opts.flags() & ~MS_BIND & ~MS_REC;
         if (o.cgroupV2()) {
             if (cgroupns) {
@@ -368,7 +525,7 @@ public final class Planner {
         }
         long tmpfsFlags = flags & ~MS_RDONLY;
         w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, "tmpfs").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "tmpfs")
-                .u64(Tag.M_FLAGS, tmpfsFlags).str(Tag.M_DATA, "mode=755"));
+                .u64(Tag.M_FLAGS, tmpfsFlags).str(Tag.M_DATA, tmpfsData));
         for (CgroupBind c : o.cgroups()) {
             String d = dest + "/" + c.name();
             w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, c.hostDir()).str(Tag.M_DEST, d).str(Tag.M_FSTYPE, "")
@@ -376,7 +533,7 @@ public final class Planner {
         }
         if ((flags & MS_RDONLY) != 0) {
             w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, "tmpfs").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "tmpfs")
-                    .u64(Tag.M_FLAGS, tmpfsFlags | MS_REMOUNT | MS_RDONLY).str(Tag.M_DATA, "mode=755"));
+                    .u64(Tag.M_FLAGS, tmpfsFlags | MS_REMOUNT | MS_RDONLY).str(Tag.M_DATA, tmpfsData));
         }
     }
 

@@ -128,4 +128,200 @@ class PlannerTest {
         // in a user namespace devices are bind-mounted from the host, never mknod'ed
         assertTrue(all(p, Tag.DEVICE).stream().allMatch(r -> r.sub(Tag.D_BIND) != null));
     }
+
+    // ---- id-mapped mounts (runtime-spec 1.2 idmap/ridmap, runc 1.2 rules) ----
+
+    private PlanReader.Rec onlyBindTo(List<PlanReader.Rec> p, String dest) {
+        return all(p, Tag.MOUNT).stream().filter(m -> m.sub(Tag.M_DEST).str().equals(dest)).findFirst().orElseThrow();
+    }
+
+    private String idmapMount(String options, String maps) {
+        return "\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"" + bundle + "\",\"options\":" + options
+                + maps + "}],";
+    }
+
+    private static final String MAPS = ",\"uidMappings\":[{\"containerID\":1000,\"hostID\":0,\"size\":1}],"
+            + "\"gidMappings\":[{\"containerID\":2000,\"hostID\":5,\"size\":2}]";
+
+    @Test
+    void idmapAndRidmapCarryTheMountsOwnMaps() {
+        List<PlanReader.Rec> p = plan(spec(idmapMount("[\"rbind\",\"idmap\"]", MAPS) + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), new ArrayList<>());
+        PlanReader.Rec m = onlyBindTo(p, "/m");
+        assertEquals("1000 0 1\n", m.sub(Tag.M_IDMAP_UID).str());
+        assertEquals("2000 5 2\n", m.sub(Tag.M_IDMAP_GID).str());
+        assertNull(m.sub(Tag.M_IDMAP_RECURSIVE));
+        assertEquals("", m.sub(Tag.M_DATA).str(), "idmap is not filesystem data");
+        p = plan(spec(idmapMount("[\"rbind\",\"ridmap\"]", MAPS) + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), new ArrayList<>());
+        assertNotNull(onlyBindTo(p, "/m").sub(Tag.M_IDMAP_RECURSIVE));
+    }
+
+    @Test
+    void mappingsWithoutAnOptionMeanIdmapAsInRunc() {
+        List<PlanReader.Rec> p = plan(spec(idmapMount("[\"bind\"]", MAPS) + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), new ArrayList<>());
+        PlanReader.Rec m = onlyBindTo(p, "/m");
+        assertEquals("1000 0 1\n", m.sub(Tag.M_IDMAP_UID).str());
+        assertNull(m.sub(Tag.M_IDMAP_RECURSIVE));
+    }
+
+    @Test
+    void idmapWithoutMapsTakesTheContainersUserNamespace() {
+        List<PlanReader.Rec> p = plan(spec(idmapMount("[\"bind\",\"idmap\"]", "") + """
+                "linux":{"namespaces":[{"type":"mount"},{"type":"user"}],
+                  "uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],
+                  "gidMappings":[{"containerID":0,"hostID":200000,"size":1000}]}"""), new ArrayList<>());
+        PlanReader.Rec m = onlyBindTo(p, "/m");
+        assertEquals("0 100000 65536\n", m.sub(Tag.M_IDMAP_UID).str());
+        assertEquals("0 200000 1000\n", m.sub(Tag.M_IDMAP_GID).str());
+        // a joined user namespace is used as it is
+        p = plan(spec(idmapMount("[\"bind\",\"ridmap\"]", "") + """
+                "linux":{"namespaces":[{"type":"mount"},{"type":"user","path":"/proc/1/ns/user"}]}"""), new ArrayList<>());
+        m = onlyBindTo(p, "/m");
+        assertEquals("/proc/1/ns/user", m.sub(Tag.M_IDMAP_USERNS).str());
+        assertNull(m.sub(Tag.M_IDMAP_UID));
+        assertNotNull(m.sub(Tag.M_IDMAP_RECURSIVE));
+    }
+
+    @Test
+    void idmapErrorsNameTheField() {
+        String noUserns = "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}";
+        // no mappings and no user namespace to take them from
+        JruncException e = assertThrows(JruncException.class, () -> plan(spec(idmapMount("[\"bind\",\"idmap\"]", "") + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/uidMappings", e.pointer());
+        // one map without the other
+        e = assertThrows(JruncException.class, () -> plan(spec(idmapMount("[\"bind\"]",
+                ",\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]") + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/gidMappings", e.pointer());
+        assertTrue(e.getMessage().contains("both uid and gid mappings"), e.getMessage());
+        // not a bind mount (runc 1.2: "only supported for bind-mounts")
+        e = assertThrows(JruncException.class, () -> plan(spec("""
+                "mounts":[{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["idmap"]}],""" + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/options", e.pointer());
+        e = assertThrows(JruncException.class, () -> plan(spec("""
+                "mounts":[{"destination":"/t","type":"tmpfs","source":"tmpfs",
+                  "uidMappings":[{"containerID":0,"hostID":1000,"size":1}],"gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}],""" + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/uidMappings", e.pointer());
+        // a zero-sized range
+        e = assertThrows(JruncException.class, () -> plan(spec(idmapMount("[\"bind\"]",
+                ",\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":0}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]") + noUserns), new ArrayList<>()));
+        assertEquals("/mounts/0/uidMappings/0/size", e.pointer());
+        // rootless
+        e = assertThrows(JruncException.class, () -> PlanReader.plan(Planner.plan(spec(idmapMount("[\"bind\"]", MAPS) + noUserns),
+                new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"), false, null, 0, List.of(), false),
+                new ArrayList<>(), null, true)));
+        assertTrue(e.getMessage().contains("rootless"), e.getMessage());
+    }
+
+    @Test
+    void idmapSupportIsDecidedFromTheKernelRelease() {
+        assertTrue(MountOptions.idmapSupported("6.18.44-fc-v1045"));
+        assertTrue(MountOptions.idmapSupported("5.12.0"));
+        assertFalse(MountOptions.idmapSupported("5.11.22-generic"));
+        assertFalse(MountOptions.idmapSupported("4.19.0"));
+        assertFalse(MountOptions.idmapSupported("garbage"));
+        assertTrue(MountOptions.known().containsAll(List.of("idmap", "ridmap")));
+    }
+
+    // ---- LSM labels: decided against a fake sysfs/procfs tree ----
+
+    private Path fakeRoot(boolean apparmor, boolean selinux) throws Exception {
+        Path r = java.nio.file.Files.createTempDirectory(bundle, "lsm");
+        if (apparmor) {
+            java.nio.file.Files.createDirectories(r.resolve("sys/kernel/security/apparmor"));
+            java.nio.file.Files.createDirectories(r.resolve("sys/module/apparmor/parameters"));
+            java.nio.file.Files.writeString(r.resolve("sys/module/apparmor/parameters/enabled"), "Y");
+            java.nio.file.Files.createDirectories(r.resolve("proc/self/attr/apparmor"));
+            java.nio.file.Files.writeString(r.resolve("proc/self/attr/apparmor/exec"), "");
+        }
+        if (selinux) {
+            java.nio.file.Files.createDirectories(r.resolve("sys/fs/selinux"));
+            java.nio.file.Files.writeString(r.resolve("sys/fs/selinux/enforce"), "1");
+        }
+        return r;
+    }
+
+    private static Spec withApparmor(Spec s, String prof) {
+        Spec.Process p = s.process();
+        Spec.Process q = new Spec.Process(p.terminal(), p.consoleSize(), p.user(), p.args(), p.commandLine(), p.env(), p.cwd(),
+                p.capabilities(), p.rlimits(), p.noNewPrivileges(), prof, p.oomScoreAdj(), p.selinuxLabel(), p.scheduler(),
+                p.ioPriority(), p.execCPUAffinity());
+        return new Spec(s.ociVersion(), q, s.root(), s.hostname(), s.domainname(), s.mounts(), s.hooks(), s.annotations(), s.linux());
+    }
+
+    private List<PlanReader.Rec> planWith(Spec s, io.jrunc.lsm.Lsm lsm) {
+        return PlanReader.plan(Planner.plan(s, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
+                false, null, 0, List.of(), false), new ArrayList<>(), null, false, lsm));
+    }
+
+    private static final String LABELLED = """
+            "mounts":[{"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["mode=755"]},
+                      {"destination":"/proc","type":"proc","source":"proc"}],
+            "linux":{"namespaces":[{"type":"mount"}],"mountLabel":"system_u:object_r:container_file_t:s0","maskedPaths":["/proc/acpi"]}""";
+
+    @Test
+    void labelsAreWrittenWhenTheLsmIsEnabled() throws Exception {
+        Spec s = ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},
+                 "process":{"args":["true"],"cwd":"/","apparmorProfile":"my-prof","selinuxLabel":"system_u:system_r:container_t:s0"},
+                """ + LABELLED + "}").getBytes(StandardCharsets.UTF_8));
+        List<PlanReader.Rec> p = planWith(s, new io.jrunc.lsm.Lsm(fakeRoot(true, true)));
+        PlanReader.Rec aa = all(p, Tag.APPARMOR_EXEC).get(0);
+        assertEquals("apparmor/exec", aa.sub(Tag.AA_ATTR).str());
+        assertEquals("exec my-prof", aa.sub(Tag.AA_VALUE).str());
+        assertEquals("system_u:system_r:container_t:s0", all(p, Tag.SELINUX_EXEC).get(0).str());
+        assertEquals("mode=755,context=\"system_u:object_r:container_file_t:s0\"", onlyBindTo(p, "/dev").sub(Tag.M_DATA).str());
+        assertEquals("", onlyBindTo(p, "/proc").sub(Tag.M_DATA).str(), "proc is never labelled (runc)");
+        assertEquals("context=\"system_u:object_r:container_file_t:s0\"", all(p, Tag.MASK_DATA).get(0).str());
+        assertTrue(all(p, Tag.LSM_AFTER_HOOKS).isEmpty(), "no startContainer hooks: written before ready");
+        Spec hooked = ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},
+                 "process":{"args":["true"],"cwd":"/","apparmorProfile":"my-prof"},
+                 "hooks":{"startContainer":[{"path":"/bin/true"}]},
+                 "linux":{"namespaces":[{"type":"mount"}]}}""").getBytes(StandardCharsets.UTF_8));
+        assertFalse(all(planWith(hooked, new io.jrunc.lsm.Lsm(fakeRoot(true, false))), Tag.LSM_AFTER_HOOKS).isEmpty(),
+                "the hooks the init forks must not inherit the container's exec label");
+    }
+
+    @Test
+    void labelsWithoutTheLsmFailNamingTheFieldAsRuncDoes() throws Exception {
+        io.jrunc.lsm.Lsm none = new io.jrunc.lsm.Lsm(fakeRoot(false, false));
+        JruncException e = assertThrows(JruncException.class, () -> planWith(withApparmor(spec("\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), "p"), none));
+        assertEquals("/process/apparmorProfile", e.pointer());
+        e = assertThrows(JruncException.class, () -> planWith(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/","selinuxLabel":"x:y:z:s0"},
+                 "linux":{"namespaces":[{"type":"mount"}]}}""").getBytes(StandardCharsets.UTF_8)), none));
+        assertEquals("/process/selinuxLabel", e.pointer());
+        assertTrue(e.getMessage().contains("selinux label is specified in config, but selinux is disabled or not supported"));
+        e = assertThrows(JruncException.class, () -> planWith(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/"},""" + LABELLED + "}")
+                .getBytes(StandardCharsets.UTF_8)), none));
+        assertEquals("/linux/mountLabel", e.pointer());
+        assertTrue(e.getMessage().contains("/mounts/0"), e.getMessage());
+        // a mount label no mount would carry is ignored, as runc 1.1.5 ignores it
+        List<PlanReader.Rec> p = planWith(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/"},
+                 "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
+                 "linux":{"namespaces":[{"type":"mount"}],"mountLabel":"a:b:c:s0"}}""").getBytes(StandardCharsets.UTF_8)), none);
+        assertTrue(all(p, Tag.MASK_DATA).isEmpty());
+        assertTrue(all(p, Tag.MOUNT).stream().noneMatch(m -> m.sub(Tag.M_DATA).str().contains("context=")));
+        // ... except by the masked-path tmpfs, which the kernel refuses only over a directory (as runc's)
+        p = planWith(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/"},
+                 "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
+                 "linux":{"namespaces":[{"type":"mount"}],"mountLabel":"a:b:c:s0","maskedPaths":["/sys/firmware"]}}""")
+                .getBytes(StandardCharsets.UTF_8)), none);
+        assertEquals("context=\"a:b:c:s0\"", all(p, Tag.MASK_DATA).get(0).str());
+    }
+
+    @Test
+    void execLabelsComeFromTheFlags() throws Exception {
+        Spec.Process proc = withApparmor(spec("\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), "exec-prof").process();
+        List<PlanReader.Rec> p = PlanReader.plan(Planner.planExec(proc, List.of("mount"), 1, new Planner.Options(null, null, null,
+                false, null, 0, List.of(), false), new ArrayList<>(), null, new io.jrunc.lsm.Lsm(fakeRoot(true, false))));
+        assertEquals("exec exec-prof", all(p, Tag.APPARMOR_EXEC).get(0).sub(Tag.AA_VALUE).str());
+        assertEquals("apparmor/exec", all(p, Tag.APPARMOR_EXEC).get(0).sub(Tag.AA_ATTR).str());
+        JruncException e = assertThrows(JruncException.class, () -> Planner.planExec(proc, List.of("mount"), 1,
+                new Planner.Options(null, null, null, false, null, 0, List.of(), false), new ArrayList<>(), null,
+                new io.jrunc.lsm.Lsm(fakeRoot(false, false))));
+        assertTrue(e.userMessage().startsWith("exec --apparmor"), e.userMessage());
+    }
 }
