@@ -13,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
@@ -60,27 +58,22 @@ final class ValidateCommand {
 
     private static boolean config(BiFunction<String, byte[], List<String[]>> engine, Path bundle) {
         byte[] json = read(bundle.resolve("config.json"), "config.json");
-        Set<String> reported = new HashSet<>();
-        for (String[] p : engine.apply("config", json)) {
-            reported.add(p[0]);
-            System.out.println("config.json " + (p[0].isEmpty() ? "/" : p[0]) + ": " + p[1]);
-        }
-        // The schema cannot say "a user namespace needs mappings" or "cwd is absolute"; create's own
-        // checks can, but they stop at the first problem, and their reader fails on a type error the
-        // schema has already reported at the same pointer, which is not worth saying twice.
-        boolean semanticOk = true;
-        // Not JSON, or not an object: the reader would only say the same again.
-        if (reported.contains("")) return false;
+        List<String[]> schema = engine.apply("config", json);
+        for (String[] p : schema) System.out.println("config.json " + (p[0].isEmpty() ? "/" : p[0]) + ": " + p[1]);
+        // Create's checks only once the schema is satisfied: their reader fills in absent fields with
+        // defaults, so on a document the schema rejects they report consequences (a missing rlimit
+        // "hard" becomes "soft is above hard 0") rather than causes.
+        if (!schema.isEmpty()) return false;
         try {
             Spec spec = ConfigReader.parse(json);
             for (String w : Validator.validate(spec, bundle)) System.out.println("warning: " + w);
         } catch (JruncException e) {
-            semanticOk = false;
-            if (e.pointer() == null || !reported.contains(e.pointer()))
-                System.out.println(e.userMessage().startsWith("config.json") ? e.userMessage() : "config.json: " + e.userMessage());
+            String m = e.userMessage();
+            System.out.println(m.startsWith("config.json") ? m : "config.json: " + m);
+            return false;
         }
-        if (reported.isEmpty() && semanticOk) System.out.println("config.json: valid (" + SPEC + ")");
-        return reported.isEmpty() && semanticOk;
+        System.out.println("config.json: valid (" + SPEC + ")");
+        return true;
     }
 
     private static boolean state(BiFunction<String, byte[], List<String[]>> engine, Path file) {

@@ -122,6 +122,16 @@ class ValidateCliTest {
     }
 
     @Test
+    void semanticChecksWaitForTheSchema() throws Exception {
+        // Create's reader would take the missing "hard" as 0 and then report "soft is above hard": a
+        // consequence, not the cause.
+        Path b = bundle("rl", "valid/runc-spec.json", "\"hard\": 1024", "\"hardLimit\": 1024");
+        Run r = jrunc("validate", "-b", b.toString());
+        assertEquals(1, r.code());
+        assertEquals("config.json /process/rlimits/0/hard: is required\n", r.out());
+    }
+
+    @Test
     void notJsonIsOneLine() throws Exception {
         Path b = Files.createDirectories(tmp.resolve("nojson"));
         Files.writeString(b.resolve("config.json"), "{\"ociVersion\": ");
