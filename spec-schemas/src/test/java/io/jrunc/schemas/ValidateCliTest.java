@@ -194,6 +194,13 @@ class ValidateCliTest {
             assertTrue(loaded.stream().anyMatch(l -> l.contains("io.jrunc.bundle.Validator ")), "log holds the create path");
             for (String bad : List.of("com.networknt", "com.fasterxml.jackson.databind", "io.jrunc.schemas", "ValidateCommand"))
                 assertFalse(loaded.stream().anyMatch(l -> l.contains(bad)), "create loaded " + bad);
+            // While it exists: what our own `state` prints must satisfy our state schema.
+            Run st = jrunc("--root", root.toString(), "state", id);
+            assertEquals(0, st.code(), st.err());
+            Path stateFile = tmp.resolve("state.json");
+            Files.writeString(stateFile, st.out());
+            Run v = jrunc("validate", "--state", stateFile.toString());
+            assertEquals("state.json: valid (runtime-spec 1.3)\n", v.out(), st.out());
         } finally {
             jrunc("--root", root.toString(), "delete", "--force", id);
         }
