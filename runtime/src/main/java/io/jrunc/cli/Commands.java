@@ -54,6 +54,7 @@ final class Commands {
             case "ps" -> ps(argv);
             case "spec" -> spec(argv);
             case "features" -> features(argv);
+            case "validate" -> ValidateCommand.run(argv);
             case "__aot-training" -> Training.run();
             case "exec" -> exec(argv);
             case "update" -> update(argv);

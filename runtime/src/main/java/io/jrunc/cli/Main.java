@@ -94,6 +94,7 @@ public final class Main {
                    ps        ps displays the processes running inside a container
                    spec      create a new specification file
                    features  show the enabled features
+                   validate  check a bundle's config.json (or a state) against runtime-spec 1.3
 
                 GLOBAL OPTIONS:
                    --root value        root directory for storage of container state (default: "/run/jrunc")
