@@ -125,7 +125,10 @@ class InContainerTest extends ConformanceBase {
     @ParameterizedTest @MethodSource("runtimes")
     void userNamespaceMapsIds(String name) throws Exception {
         Rt r = rt(name);
-        TestBundle b = bundle().sh("cat /proc/self/uid_map; cat /proc/self/gid_map; echo id=$(id -u)");
+        // mknod is refused in a user namespace: the default devices must be bind mounts of the host's nodes
+        TestBundle b = bundle().sh("cat /proc/self/uid_map; cat /proc/self/gid_map; echo id=$(id -u); "
+                + "stat -c 'dev %n %t:%T %u' /dev/null /dev/zero /dev/urandom; echo x > /dev/null && echo devnull-ok; "
+                + "echo zero=$(head -c 4 /dev/zero | wc -c); echo setgroups=$(cat /proc/self/setgroups)");
         b.linux().withArray("namespaces").addObject().put("type", "user");
         b.linux().putArray("uidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
         b.linux().putArray("gidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
@@ -135,6 +138,13 @@ class InContainerTest extends ConformanceBase {
         String out = runIn(r, b);
         assertTrue(out.lines().anyMatch(l -> l.trim().replaceAll("\\s+", " ").equals("0 100000 65536")), out);
         assertEquals("0", line(out, "id="));
+        // host-owned nodes, seen through the mapping as the overflow uid
+        assertEquals("1:3 65534", line(out, "dev /dev/null"), out);
+        assertEquals("1:5 65534", line(out, "dev /dev/zero"), out);
+        assertEquals("1:9 65534", line(out, "dev /dev/urandom"), out);
+        assertTrue(out.contains("devnull-ok"), out);
+        assertEquals("4", line(out, "zero="));
+        assertEquals("allow", line(out, "setgroups="), "root on the host may keep setgroups (runc)");
     }
 
     @ParameterizedTest @MethodSource("runtimes")
