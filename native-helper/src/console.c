@@ -32,25 +32,6 @@ int console_connect(const char *path) {
 }
 
 /* One message: the pty name as data, the master as the only SCM_RIGHTS fd. */
-static int send_master(int sock, int master, const char *name) {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof(ctl));
-    struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &master, sizeof(int));
-    ssize_t n;
-    do {
-        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n < 0 ? -errno : 0;
-}
 
 /* The slave end: TIOCGPTPEER avoids looking the name up in a /dev/pts the container controls. */
 static int open_slave(int master, const char *name) {
@@ -86,7 +67,7 @@ void console_setup(int sock, const struct plan *p, bool bind_console) {
         if (dup2(slave, i) < 0) die_errno(errno, "dup2 the pty to fd %d", i);
     }
     if (slave > 2) close(slave);
-    int r = send_master(sock, master, name);
+    int r = send_with_fd(sock, name, strlen(name), master);
     if (r < 0) die_errno(-r, "send the pty master over the console socket");
     close(master);
     close(sock);

@@ -29,7 +29,12 @@ extern char **environ;
 
 /* ---- exceptions ---- */
 
-static void throw_errno(JNIEnv *env, const char *call, int e) {
+#define throw_errno jrunc_throw_errno
+
+/* Also used by jni_seccomp.c (declared there): one way to raise LinuxException from C. */
+void jrunc_throw_errno(JNIEnv *env, const char *call, int e);
+
+void jrunc_throw_errno(JNIEnv *env, const char *call, int e) {
     if ((*env)->ExceptionCheck(env)) return;
     jclass cls = (*env)->FindClass(env, "io/jrunc/sys/LinuxException");
     if (!cls) return;

@@ -18,20 +18,11 @@
 #include <unistd.h>
 
 /* rc is a negative errno, as libseccomp returns them (with SCMP_FLTATR_API_SYSRAWRC set). */
+/* In jni.c. */
+void jrunc_throw_errno(JNIEnv *env, const char *call, int e);
+
 static void throw_rc(JNIEnv *env, const char *call, int rc) {
-    if ((*env)->ExceptionCheck(env)) return;
-    int e = rc < 0 ? -rc : EINVAL;
-    jclass cls = (*env)->FindClass(env, "io/jrunc/sys/LinuxException");
-    if (!cls) return;
-    jmethodID ctor = (*env)->GetMethodID(env, cls, "<init>", "(Ljava/lang/String;ILjava/lang/String;)V");
-    if (!ctor) return;
-    char text[256];
-    const char *s = strerror_r(e, text, sizeof(text));
-    jstring jcall = (*env)->NewStringUTF(env, call);
-    jstring jtext = (*env)->NewStringUTF(env, s);
-    if (!jcall || !jtext) return;
-    jobject ex = (*env)->NewObject(env, cls, ctor, jcall, (jint)e, jtext);
-    if (ex) (*env)->Throw(env, (jthrowable)ex);
+    jrunc_throw_errno(env, call, rc < 0 ? -rc : EINVAL);
 }
 
 static scmp_filter_ctx ctx_of(jlong h) { return (scmp_filter_ctx)(intptr_t)h; }

@@ -85,25 +85,11 @@ void apply_caps(const struct plan *p, int cap_last) {
  * has it: a process exec'd before that could block on a notification nobody will ever read.
  */
 static void hand_over_listener(int listener) {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof(ctl));
-    struct iovec iov = {.iov_base = (char *)"seccomp", .iov_len = 7};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &listener, sizeof(int));
-    ssize_t n;
-    do {
-        n = sendmsg(g_sync_fd, &msg, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) die_errno(errno, "send the seccomp listener fd");
+    int r = send_with_fd(g_sync_fd, "seccomp", 7, listener);
+    if (r < 0) die_errno(-r, "send the seccomp listener fd");
     close(listener);
     char ack[64];
+    ssize_t n;
     do {
         n = recv(g_sync_fd, ack, sizeof(ack), 0);
     } while (n < 0 && errno == EINTR);

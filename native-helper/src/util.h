@@ -25,6 +25,9 @@ __attribute__((noreturn, format(printf, 2, 3))) void die_errno(int e, const char
 /* Sends one packet on g_sync_fd; returns 0 or -errno. */
 int sync_send(const char *data, size_t len);
 
+/* One sendmsg of data (at least 1 byte) with fd attached (SCM_RIGHTS), retried on EINTR. 0 or -errno. */
+int send_with_fd(int sock, const void *data, size_t len, int fd);
+
 /* Writes all of buf, retrying on EINTR and short writes. Returns 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
 
