@@ -4,12 +4,13 @@ package io.jrunc;
  * Every error jrunc reports. The message is what the user sees (runc's wording where callers match on
  * substrings: "does not exist", "container not running", "executable file not found", ...). When the
  * error is about config.json, {@code pointer} is the JSON pointer of the offending field (e.g.
- * "/process/args") and is put in front of the message. The CLI maps every JruncException to exit code 1
- * and one log line, in one place (io.jrunc.cli.Main).
+ * "/process/args") and is put in front of the message. The CLI maps every JruncException to its exit code
+ * (1, as runc's fatal(), unless said otherwise) and one log line, in one place (io.jrunc.cli.Main).
  */
 public class JruncException extends RuntimeException {
     private final String pointer;
     private final String hint;
+    private int exitCode = 1;
 
     public JruncException(String message) { this(null, message, null, null); }
 
@@ -30,6 +31,14 @@ public class JruncException extends RuntimeException {
         return new JruncException(pointer, message, hint, null);
     }
 
+    /** runc exits 255 when exec fails, its reason behind "exec failed: " (runc's exec.go). */
+    public static JruncException execFailed(JruncException e) {
+        JruncException x = new JruncException(null, "exec failed: " + e.userMessage(), null, e);
+        x.exitCode = 255;
+        return x;
+    }
+
+    public int exitCode() { return exitCode; }
     public String pointer() { return pointer; }
     public String hint() { return hint; }
 

@@ -78,6 +78,10 @@ class LifecycleTest extends ConformanceBase {
             assertTrue(res.err().contains("does not exist"), res.toString());
         }
         assertEquals(0, r.run("delete", "-f", id).code(), "delete --force of a missing container exits 0");
+        // runc's exec fails with 255 and "exec failed: <reason>"
+        Rt.Result ex = r.run("exec", id, "true");
+        assertEquals(255, ex.code(), name + " exec: " + ex);
+        assertTrue(ex.err().contains("exec failed: container does not exist"), ex.toString());
 
         TestBundle b = bundle().args("sleep", "1000");
         b.write();
@@ -86,6 +90,9 @@ class LifecycleTest extends ConformanceBase {
         Rt.Result dup = r.run("create", "-b", b.dir.toString(), id);
         assertEquals(1, dup.code());
         assertTrue(dup.err().contains("exists"), dup.toString());
+        Rt.Result noExe = r.run("exec", id, "/no/such/binary");
+        assertEquals(255, noExe.code(), name + " exec: " + noExe);
+        assertTrue(noExe.err().contains("exec failed: ") && noExe.err().contains("no such file or directory"), noExe.toString());
         r.ok("start", id);
         Rt.Result again = r.run("start", id);
         assertEquals(1, again.code());

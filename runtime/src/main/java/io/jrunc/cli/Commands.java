@@ -147,6 +147,14 @@ final class Commands {
                 "additional-gids,g*", "process,p=", "detach,d", "pid-file=", "process-label=", "apparmor=",
                 "no-new-privs", "cap,c*", "preserve-fds=", "cgroup*", "ignore-paused").parse(argv);
         if (help(a, "jrunc exec [flags] <container-id> <command> [args...]\n")) return 0;
+        try {
+            return exec(a);
+        } catch (JruncException e) {
+            throw JruncException.execFailed(e);
+        }
+    }
+
+    private int exec(Args a) {
         String id = a.id();
         if (!a.all("cgroup").isEmpty()) throw new JruncException("exec --cgroup is not implemented in jrunc yet");
         Spec.Process p;

@@ -22,7 +22,7 @@ public final class Main {
         } catch (JruncException e) {
             if (Log.debug && e.getCause() != null) e.printStackTrace();
             Log.fatal(e.userMessage());
-            code = 1;
+            code = e.exitCode();
         } catch (LinuxException e) {
             if (Log.debug) e.printStackTrace();
             Log.fatal(e.getMessage());

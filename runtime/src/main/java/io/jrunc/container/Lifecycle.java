@@ -411,6 +411,8 @@ public final class Lifecycle {
     public Spec savedSpec(String id) {
         try {
             return ConfigReader.parse(Files.readAllBytes(store.dir(id).resolve(StateStore.CONFIG)));
+        } catch (NoSuchFileException e) {
+            throw new JruncException("container does not exist");
         } catch (IOException e) {
             throw new JruncException("cannot read the saved config of " + id + ": " + e.getMessage(), e);
         }
