@@ -98,9 +98,9 @@ static bool frozen(const struct fast *f) {
 static const char *status(const char *dir, const struct fast *f) {
     char path[4200];
     if (!alive(f)) return "stopped";
+    if (frozen(f)) return "paused"; /* first, as in Java's StateStore.status and runc */
     snprintf(path, sizeof(path), "%s/exec.fifo", dir);
-    if (access(path, F_OK) == 0) return "created";
-    return frozen(f) ? "paused" : "running";
+    return access(path, F_OK) == 0 ? "created" : "running";
 }
 
 /* state.tmpl is Java's exact `state` output with "@STATUS@" and @PID@ left to fill in. */
@@ -127,7 +127,7 @@ static int signal_number(const char *s) {
     if (*s >= '0' && *s <= '9') {
         char *end;
         long n = strtol(s, &end, 10);
-        return *end || n < 1 || n > 64 ? -1 : (int)n;
+        return *end || n < 0 || n > 64 ? -1 : (int)n;
     }
     if (!strncasecmp(s, "SIG", 3)) s += 3;
     for (int i = 1; i < (int)(sizeof(names) / sizeof(names[0])); i++)

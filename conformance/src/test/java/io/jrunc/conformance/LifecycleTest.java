@@ -100,6 +100,32 @@ class LifecycleTest extends ConformanceBase {
         r.ok("delete", "-f", id);
     }
 
+    /** runc's state machine around pause: a created container can be paused, and is then reported paused. */
+    @ParameterizedTest @MethodSource("runtimes")
+    void pauseResumeOfACreatedContainer(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().args("sleep", "1000");
+        b.write();
+        r.ok("create", "-b", b.dir.toString(), id);
+        pidOf(r, id);
+        Rt.Result notPaused = r.run("resume", id);
+        assertEquals(1, notPaused.code(), notPaused.toString());
+        assertTrue(notPaused.err().contains("container not paused"), notPaused.toString());
+        r.ok("pause", id);
+        assertEquals("paused", status(r, id));
+        Rt.Result twice = r.run("pause", id);
+        assertTrue(twice.code() != 0 && twice.err().contains("container not running"), twice.toString());
+        Rt.Result start = r.run("start", id);
+        assertEquals(1, start.code(), start.toString());
+        assertTrue(start.err().contains("cannot start a container in the paused state"), start.toString());
+        r.ok("resume", id);
+        assertEquals("created", status(r, id));
+        r.ok("kill", id, "0"); // signal 0 only probes
+        r.ok("start", id);
+        assertEquals("running", status(r, id));
+        r.ok("delete", "-f", id);
+    }
+
     @ParameterizedTest @MethodSource("runtimes")
     void foregroundRunExitCodesAndAutoDelete(String name) throws Exception {
         Rt r = rt(name);

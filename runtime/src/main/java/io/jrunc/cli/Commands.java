@@ -402,7 +402,9 @@ final class Commands {
         a.exactlyOne();
         ContainerState s = store.load(a.id());
         String status = life.status(s);
-        if (status.equals("stopped") || status.equals("created")) throw new JruncException("container not running");
+        // runc: a created container may be paused too; only a paused one can be resumed
+        if (pause && !status.equals("running") && !status.equals("created")) throw new JruncException("container not running");
+        if (!pause && !status.equals("paused")) throw new JruncException("container not paused");
         Cgroup cg = Cgroup.load(s.cgroupPaths());
         if (pause) cg.freeze(); else cg.thaw();
         return 0;

@@ -355,7 +355,8 @@ public final class Lifecycle {
             switch (status) {
                 case "created" -> { }
                 case "stopped" -> throw new JruncException("cannot start a container that has stopped");
-                default -> throw new JruncException("cannot start an already running container");
+                case "running" -> throw new JruncException("cannot start an already running container");
+                default -> throw new JruncException("cannot start a container in the " + status + " state");
             }
             spec = savedSpec(id);
             openFifo(store.dir(id).resolve(StateStore.FIFO), s);

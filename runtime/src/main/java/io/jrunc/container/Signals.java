@@ -18,7 +18,7 @@ public final class Signals {
         if (Character.isDigit(s.charAt(0))) {
             try {
                 int n = Integer.parseInt(s);
-                if (n > 0 && n <= 64) return n;
+                if (n >= 0 && n <= 64) return n; // 0: only probes that the init is there (runc allows it)
             } catch (NumberFormatException ignored) { }
             throw new JruncException("invalid signal \"" + s + "\"");
         }

@@ -159,8 +159,9 @@ public final class StateStore {
     /** created / running / paused / stopped, derived from the live system, never from the file alone. */
     public String status(ContainerState s, java.util.function.BooleanSupplier frozen) {
         if (!Proc.isAlive(s.pid(), s.initStartTime())) return "stopped";
-        if (Files.exists(dir(s.id()).resolve(FIFO))) return "created";
+        // frozen first: runc pauses created containers too, and reports them paused
         if (frozen.getAsBoolean()) return "paused";
+        if (Files.exists(dir(s.id()).resolve(FIFO))) return "created";
         return "running";
     }
 
