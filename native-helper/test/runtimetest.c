@@ -865,7 +865,7 @@ static void check_timens(void) {
         int o = get(offs, clock);
         char desc[64];
         snprintf(desc, sizeof desc, "timeOffsets %s", clock);
-        long long ws = num(get(o, "secs")), wn = num(get(o, "nanosecs"));
+        long long ws = num(get(o, "secs")), wn = num(get(o, "nanosec"));
         okf(secs == ws && nsecs == wn, desc, "got %lld.%09lld want %lld.%09lld", secs, nsecs, ws, wn);
         if (!strcmp(clock, "boottime")) break;
     }
