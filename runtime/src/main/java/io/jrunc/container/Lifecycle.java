@@ -156,7 +156,10 @@ public final class Lifecycle {
                 Hooks.run("prestart", spec.hooks().prestart(), hookState);
                 Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState);
             }
-            sys.send(sock, ("go\n" + Json.write(st.toHookState("creating"))).getBytes(StandardCharsets.UTF_8));
+            // createContainer hooks run while the container is being created; startContainer hooks run at
+            // `start` of a created container, so they get status "created" (as runc does), on a second line.
+            sys.send(sock, ("go\n" + Json.write(st.toHookState("creating")) + "\n" + Json.write(st.toHookState("created")))
+                    .getBytes(StandardCharsets.UTF_8));
             awaitReady(sys, sock, "waiting for the container to be ready", linux == null ? null : linux.seccomp(),
                     initPid, st.toHookState("creating"));
             io.jrunc.cli.Trace.mark("init ready");
