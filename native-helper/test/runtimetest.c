@@ -447,7 +447,11 @@ static void check_option(const char *dest, const char *opt, const struct mnt *mi
     else if (!strcmp(opt, "private") || !strcmp(opt, "rprivate")) prop = "";
     if (prop) {
         snprintf(desc, sizeof desc, "mount %s propagation %s", dest, opt);
-        int good = *prop ? strstr(mi->optional, prop) != NULL : !strstr(mi->optional, "shared:") && !strstr(mi->optional, "master:");
+        /* A slave of a private mount stays private (the kernel has no master to give it): slave means
+         * "receives, never sends", so only a shared peer group contradicts it. */
+        int good = !strcmp(prop, "shared:")   ? strstr(mi->optional, "shared:") != NULL
+                   : !strcmp(prop, "master:") ? !strstr(mi->optional, "shared:")
+                                              : !strstr(mi->optional, "shared:") && !strstr(mi->optional, "master:");
         okf(good, desc, "got optional fields \"%s\"%s%s", mi->optional, *where ? " on " : "", where);
     }
 }
