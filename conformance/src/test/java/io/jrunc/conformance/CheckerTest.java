@@ -110,6 +110,43 @@ class CheckerTest extends ConformanceBase {
         assertNotEquals(0, run.code);
     }
 
+    /**
+     * Every kind of check the checker makes on any variant has a mutation that made it fail. Runs the
+     * checker on the host (it only reads) with each variant's config to list the checks it makes.
+     */
+    @org.junit.jupiter.api.Test
+    void everyCheckKindHasAMutation() throws Exception {
+        Path checker = Path.of(System.getProperty("jrunc.home", ".")).toAbsolutePath().resolve("native-helper/target/runtimetest");
+        assertTrue(Files.isExecutable(checker), checker + " is not built (make -C native-helper check)");
+        Set<String> made = new TreeSet<>(), mutated = new TreeSet<>();
+        for (JsonNode m : CASES.get("mutations")) mutated.add(kind(m.get("expect").asText()));
+        for (JsonNode v : CASES.get("variants")) {
+            ObjectNode cfg = (ObjectNode) TestBundle.JSON.readTree(getClass().getResourceAsStream("/runc-spec.json"));
+            ((ObjectNode) cfg.get("process")).putArray("args").add("/runtimetest");
+            Path f = tmp.resolve("cfg-" + v.get("name").asText() + ".json");
+            TestBundle.JSON.writeValue(f.toFile(), patch(cfg, v.get("ops"), tmp));
+            Process p = new ProcessBuilder(checker.toString(), "--config", f.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            assertTrue(out.lines().anyMatch(l -> l.matches("1\\.\\.\\d+")), "no TAP from the checker on " + f + ":\n" + out);
+            for (String l : out.split("\n")) {
+                Matcher m = TAP.matcher(l);
+                if (m.matches()) made.add(kind(m.group(2)));
+            }
+        }
+        Set<String> uncovered = new TreeSet<>(made);
+        uncovered.removeAll(mutated);
+        assertEquals(Set.of(), uncovered, "check kinds no mutation has made fail (add one to checker-cases.json)");
+    }
+
+    /** A check's description without the object it is about: "mount /dev option nosuid" -> "mount option nosuid". */
+    static String kind(String desc) {
+        return desc.replaceAll("^mount \\S+ propagation r?(\\w+)$", "mount propagation $1")
+                .replaceAll("^mount \\S+ (option|type)", "mount $1")
+                .replaceAll("^(mount|masked|readonly|default device|rlimit|sysctl|process env|namespace) \\S+$", "$1")
+                .replaceAll("^device \\S+", "device");
+    }
+
     record Run(int code, String out, String err) {
         Set<String> failed() {
             Set<String> s = new TreeSet<>();
