@@ -82,7 +82,7 @@ public final class Lifecycle {
         if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
         Path rootfs = rootfs(spec, bundle);
         if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
-            throw new JruncException("container with id exists: " + o.id());
+            throw new JruncException("container with given ID already exists: " + o.id());
 
         Path dir = store.createDir(o.id());
         Linux sys = Linux.get();
