@@ -31,10 +31,11 @@
 #include "rootfs.h"
 #include "util.h"
 
-/* The `go` packet: "go\n" + the state JSON the container-namespace hooks get on stdin. */
+/* The `go` packet: "go\n" + the state JSON the createContainer hooks get on stdin, optionally "\n" + the
+ * one the startContainer hooks get (compact JSON has no raw newline); without it both get the first. */
 struct go_msg {
-    char *state;
-    size_t len;
+    char *state, *start_state;
+    size_t len, start_len;
 };
 
 static void wait_for_release(int fd) {
@@ -78,6 +79,10 @@ static struct go_msg wait_for_go(void) {
     buf[n] = '\0';
     if (strncmp(buf, "go", 2) != 0 || (n > 2 && buf[2] != '\n')) die("expected \"go\", got \"%.40s\"", buf);
     struct go_msg g = {.state = n > 2 ? buf + 3 : buf + 2, .len = n > 2 ? (size_t)n - 3 : 0};
+    char *nl = memchr(g.state, '\n', g.len);
+    g.start_state = nl ? nl + 1 : g.state;
+    g.start_len = nl ? g.len - (size_t)(nl + 1 - g.state) : g.len;
+    if (nl) g.len = (size_t)(nl - g.state);
     return g;
 }
 
@@ -306,7 +311,7 @@ void init_main(struct init_ctx *c) {
      * hooks the init forks do not run under the container's label. */
     if (!p->lsm_after_hooks) lsm_write(p, &lsm);
     signal_ready_and_wait_for_start(c);
-    run_hooks(p, HOOK_START_CONTAINER, go.state, go.len);
+    run_hooks(p, HOOK_START_CONTAINER, go.start_state, go.start_len);
     reset_ignored_signals();
     lsm_write(p, &lsm);
     execve(exe, p->args.v, p->env.v);

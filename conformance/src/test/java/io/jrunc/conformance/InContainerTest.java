@@ -202,19 +202,25 @@ class InContainerTest extends ConformanceBase {
         ObjectNode hooks = b.config.putObject("hooks");
         ObjectNode cc = hooks.putArray("createContainer").addObject();
         cc.put("path", "/bin/sh");
-        cc.putArray("args").add("sh").add("-c").add("readlink /proc/self/ns/uts > " + tmp.resolve("cc-uts"));
+        cc.putArray("args").add("sh").add("-c").add("readlink /proc/self/ns/uts > " + tmp.resolve("cc-uts") + "; cat > " + tmp.resolve("cc-state"));
         ObjectNode sc = hooks.putArray("startContainer").addObject();
         sc.put("path", "/bin/sh");
-        sc.putArray("args").add("sh").add("-c").add("hostname > /tmp/started");
+        sc.putArray("args").add("sh").add("-c").add("hostname > /tmp/started; cat >> /tmp/started");
         b.config.put("hostname", "hooked");
         b.config.with("root").put("readonly", false);
         b.write();
         Rt.Result res = r.run("run", "-b", b.dir.toString(), id);
         assertEquals(0, res.code(), r + ": " + res);
         // startContainer ran in the container (its hostname, its /tmp); createContainer in its uts namespace.
-        assertEquals("hooked", res.out().trim());
+        String[] out = res.out().trim().split("\n", 2);
+        assertEquals("hooked", out[0]);
         String hostUts = Files.readSymbolicLink(Path.of("/proc/self/ns/uts")).toString();
         assertNotEquals(hostUts, Files.readString(tmp.resolve("cc-uts")).trim());
+        // The state on stdin: createContainer runs during create, startContainer at start of a created container (runc).
+        assertEquals("creating", TestBundle.parse(Files.readString(tmp.resolve("cc-state"))).get("status").asText());
+        assertEquals(2, out.length, "startContainer got no state on stdin: " + res);
+        assertEquals("created", TestBundle.parse(out[1]).get("status").asText(), out[1]);
+        assertEquals(id, TestBundle.parse(out[1]).get("id").asText());
     }
 
     @ParameterizedTest @MethodSource("runtimes")

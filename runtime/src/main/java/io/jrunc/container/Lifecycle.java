@@ -82,7 +82,7 @@ public final class Lifecycle {
         if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
         Path rootfs = rootfs(spec, bundle);
         if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
-            throw new JruncException("container with id exists: " + o.id());
+            throw new JruncException("container with given ID already exists: " + o.id());
 
         Path dir = store.createDir(o.id());
         Linux sys = Linux.get();
@@ -156,7 +156,10 @@ public final class Lifecycle {
                 Hooks.run("prestart", spec.hooks().prestart(), hookState);
                 Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState);
             }
-            sys.send(sock, ("go\n" + Json.write(st.toHookState("creating"))).getBytes(StandardCharsets.UTF_8));
+            // createContainer hooks run while the container is being created; startContainer hooks run at
+            // `start` of a created container, so they get status "created" (as runc does), on a second line.
+            sys.send(sock, ("go\n" + Json.write(st.toHookState("creating")) + "\n" + Json.write(st.toHookState("created")))
+                    .getBytes(StandardCharsets.UTF_8));
             awaitReady(sys, sock, "waiting for the container to be ready", linux == null ? null : linux.seccomp(),
                     initPid, st.toHookState("creating"));
             io.jrunc.cli.Trace.mark("init ready");

@@ -51,7 +51,7 @@ public final class StateStore {
             Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx--x--x"));
             return d;
         } catch (FileAlreadyExistsException e) {
-            throw new JruncException("container with id exists: " + id);
+            throw new JruncException("container with given ID already exists: " + id);
         } catch (IOException e) {
             throw new JruncException("cannot create state directory for " + id + ": " + e.getMessage(), e);
         }
