@@ -74,7 +74,7 @@ static const struct field mount_f[] = {
     STR(M_SOURCE, source), STRR(M_DEST, dest), STR(M_FSTYPE, fstype), U64(M_FLAGS, flags),
     STR(M_DATA, data), U64(M_PROPAGATION, propagation), U64(M_ATTR_SET, attr_set),
     U64(M_ATTR_CLR, attr_clr), STR(M_IDMAP_UID, idmap_uid), STR(M_IDMAP_GID, idmap_gid),
-    FLAG(M_IDMAP_RECURSIVE, idmap_recursive), STR(M_IDMAP_USERNS, idmap_userns)};
+    FLAG(M_IDMAP_RECURSIVE, idmap_recursive), STR(M_IDMAP_USERNS, idmap_userns), FLAG(M_COPY_UP, copy_up)};
 SCHEMA(MOUNT, mount_f);
 #undef S
 

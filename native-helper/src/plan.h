@@ -30,7 +30,7 @@ enum { NS_TYPE = 1, NS_PATH = 2 };
 enum { AA_ATTR = 1, AA_VALUE = 2 };
 enum { M_SOURCE = 1, M_DEST = 2, M_FSTYPE = 3, M_FLAGS = 4, M_DATA = 5, M_PROPAGATION = 6,
        M_ATTR_SET = 7, M_ATTR_CLR = 8, M_IDMAP_UID = 9, M_IDMAP_GID = 10, M_IDMAP_RECURSIVE = 11,
-       M_IDMAP_USERNS = 12 };
+       M_IDMAP_USERNS = 12, M_COPY_UP = 13 };
 enum { D_PATH = 1, D_TYPE = 2, D_MAJOR = 3, D_MINOR = 4, D_MODE = 5, D_UID = 6, D_GID = 7, D_BIND = 8 };
 enum { L_TARGET = 1, L_LINK = 2 };
 enum { S_KEY = 1, S_VALUE = 2 };
@@ -62,6 +62,7 @@ struct mount_rec {
      * existing one; idmap_recursive applies MOUNT_ATTR_IDMAP to the whole tree (ridmap). */
     char *idmap_uid, *idmap_gid, *idmap_userns;
     bool idmap_recursive;
+    bool copy_up; /* a tmpfs that starts with a copy of the directory it covers (runc's tmpcopyup) */
 };
 
 struct device_rec {

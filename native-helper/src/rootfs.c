@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "rootfs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -340,6 +341,90 @@ static void mount_idmapped(int root, const struct mount_rec *m, int tree) {
     mount_finish(root, m);
 }
 
+/*
+ * tmpcopyup: the tree under src (the directory the tmpfs now covers) copied into dst (the tmpfs): types,
+ * contents, owners, modes and times; symlinks as links. Every step is relative to a directory fd with
+ * AT_SYMLINK_NOFOLLOW / O_NOFOLLOW, so nothing in the image can send the copy outside either tree.
+ */
+static void copy_attrs(int dst, const char *name, const struct stat *st, const char *where) {
+    /* EINVAL: an owner the container's user namespace does not map; the copy then stays the container root's */
+    if (fchownat(dst, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EINVAL)
+        die_errno(errno, "tmpcopyup of \"%s\": chown \"%s\"", where, name);
+    /* after chown, which clears set-id bits */
+    if (!S_ISLNK(st->st_mode) && fchmodat(dst, name, st->st_mode & 07777, 0) < 0)
+        die_errno(errno, "tmpcopyup of \"%s\": chmod \"%s\"", where, name);
+    struct timespec t[2] = {st->st_atim, st->st_mtim};
+    if (utimensat(dst, name, t, AT_SYMLINK_NOFOLLOW) < 0)
+        die_errno(errno, "tmpcopyup of \"%s\": set the times of \"%s\"", where, name);
+}
+
+static void copy_file(int src, int dst, const char *name, const struct stat *st, const char *where) {
+    int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0) die_errno(errno, "tmpcopyup of \"%s\": open \"%s\"", where, name);
+    int out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 0777);
+    if (out < 0) die_errno(errno, "tmpcopyup of \"%s\": create \"%s\"", where, name);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof(buf))) != 0) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) die_errno(errno, "tmpcopyup of \"%s\": read \"%s\"", where, name);
+        int r = write_all(out, buf, (size_t)n);
+        if (r < 0) die_errno(-r, "tmpcopyup of \"%s\": write \"%s\"", where, name);
+    }
+    close(in);
+    close(out);
+}
+
+static void copy_tree(int src, int dst, const char *where, int depth) {
+    if (depth > 128) die("tmpcopyup of \"%s\": directories nested more than 128 deep", where);
+    int d = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = d < 0 ? NULL : fdopendir(d);
+    if (!dir) die_errno(errno, "tmpcopyup of \"%s\": read the directory", where);
+    struct dirent *e;
+    while ((errno = 0, e = readdir(dir))) {
+        const char *name = e->d_name;
+        if (!strcmp(name, ".") || !strcmp(name, "..")) continue;
+        struct stat st;
+        if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0) die_errno(errno, "tmpcopyup of \"%s\": stat \"%s\"", where, name);
+        if (S_ISDIR(st.st_mode)) {
+            if (mkdirat(dst, name, 0700) < 0) die_errno(errno, "tmpcopyup of \"%s\": mkdir \"%s\"", where, name);
+            int s2 = openat(src, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int d2 = openat(dst, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (s2 < 0 || d2 < 0) die_errno(errno, "tmpcopyup of \"%s\": open directory \"%s\"", where, name);
+            copy_tree(s2, d2, where, depth + 1);
+            close(s2);
+            close(d2);
+        } else if (S_ISREG(st.st_mode)) {
+            copy_file(src, dst, name, &st, where);
+        } else if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n = readlinkat(src, name, target, sizeof(target) - 1);
+            if (n < 0) die_errno(errno, "tmpcopyup of \"%s\": readlink \"%s\"", where, name);
+            target[n] = '\0';
+            if (symlinkat(target, dst, name) < 0) die_errno(errno, "tmpcopyup of \"%s\": symlink \"%s\"", where, name);
+        } else if (mknodat(dst, name, st.st_mode, st.st_rdev) < 0) {
+            die_errno(errno, "tmpcopyup of \"%s\": mknod \"%s\"", where, name);
+        }
+        copy_attrs(dst, name, &st, where);
+    }
+    if (errno) die_errno(errno, "tmpcopyup of \"%s\": read the directory", where);
+    closedir(dir);
+}
+
+/*
+ * The tmpfs just mounted on m->dest gets the content and the mode of the directory it covers; its root
+ * stays root's, as with runc and crun.
+ */
+static void copy_up(int root, const struct mount_rec *m, int covered) {
+    int top = reopen_target(root, m);
+    copy_tree(covered, top, m->dest, 0);
+    struct stat st;
+    if (fstat(covered, &st) < 0) die_errno(errno, "tmpcopyup of \"%s\": stat", m->dest);
+    char p[FD_PATH_LEN];
+    if (chmod(fd_path(p, top), st.st_mode & 07777) < 0) die_errno(errno, "tmpcopyup of \"%s\": mode of the tmpfs", m->dest);
+    close(top);
+}
+
 static void mount_one(int root, const struct mount_rec *m) {
     unsigned long flags = (unsigned long)m->flags;
     if ((flags & MS_BIND) && !(flags & MS_REMOUNT)) {
@@ -349,10 +434,25 @@ static void mount_one(int root, const struct mount_rec *m) {
     }
     int fd = open_in_root(root, m->dest, (flags & MS_REMOUNT) ? CREATE_NONE : CREATE_DIR);
     if (fd < 0) die_errno(-fd, "create mount target \"%s\"", m->dest);
+    /* Opened before the mount: it keeps the covered directory reachable for the copy. */
+    int covered = -1;
+    if (m->copy_up && (covered = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        die_errno(errno, "tmpcopyup of \"%s\": open the directory", m->dest);
     char p[FD_PATH_LEN];
-    int r = mount(m->source, fd_path(p, fd), m->fstype, flags, m->data);
+    /* read-only only once the copy is in (runc does the same) */
+    int r = mount(m->source, fd_path(p, fd), m->fstype, covered >= 0 ? flags & ~MS_RDONLY : flags, m->data);
     int e = errno;
     close(fd);
+    if (r == 0 && covered >= 0) {
+        copy_up(root, m, covered);
+        close(covered);
+        if (flags & MS_RDONLY) {
+            fd = reopen_target(root, m);
+            if (mount(m->source, fd_path(p, fd), m->fstype, flags | MS_REMOUNT, m->data) < 0)
+                die_errno(errno, "remount \"%s\" read-only after tmpcopyup", m->dest);
+            close(fd);
+        }
+    }
     if (r < 0 && e == EPERM && strcmp(m->fstype, "sysfs") == 0) {
         /* Without its own network namespace a user-namespaced container may not mount sysfs: runc then
          * binds the host's /sys with the same flags. */

@@ -89,10 +89,28 @@ abstract class ConformanceBase {
             if (alive(pid)) problems.add("process " + pid + " still alive");
         }
         for (Path cg : leftoverCgroups(id)) problems.add("cgroup left: " + cg);
+        // A runtime that chowns a bind-mounted device changes the host's node (crun 1.8.1 does, in a user namespace)
+        String devs = deviceOwners();
+        if (!devs.equals(DEVICE_OWNERS)) problems.add("the host's device nodes changed owner: " + DEVICE_OWNERS + " -> " + devs);
         try (Stream<Path> w = Files.walk(tmp)) {
             w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    static final String DEVICE_OWNERS = deviceOwners();
+
+    static String deviceOwners() {
+        StringBuilder sb = new StringBuilder();
+        for (String dev : List.of("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty")) {
+            try {
+                sb.append(dev).append('=').append(Files.getAttribute(Path.of(dev), "unix:uid")).append(':')
+                        .append(Files.getAttribute(Path.of(dev), "unix:gid")).append(' ');
+            } catch (IOException | UnsupportedOperationException e) {
+                sb.append(dev).append("=? ");
+            }
+        }
+        return sb.toString().trim();
     }
 
     static boolean alive(int pid) {

@@ -122,6 +122,38 @@ class InContainerTest extends ConformanceBase {
         }
     }
 
+    /** runc's tmpcopyup (podman's default for --tmpfs): the new tmpfs starts with a copy of what it covers. */
+    @ParameterizedTest @MethodSource("runtimes")
+    void tmpfsCopyUp(String name) throws Exception {
+        Rt r = rt(name);
+        TestBundle b = bundle().sh("grep ' /data ' /proc/self/mountinfo | cut -d' ' -f9; cat /data/file; "
+                + "stat -c 'st %n %u:%g %a %F' /data /data/file /data/sub /data/sub/deep /data/link; readlink /data/link; "
+                + "cat /data/sub/deep; echo more >> /data/sub/deep && echo written");
+        Path data = Files.createDirectories(b.dir.resolve("rootfs/data/sub"));
+        Files.writeString(data.getParent().resolve("file"), "from-image\n");
+        Files.writeString(data.resolve("deep"), "deep-file\n");
+        Files.createSymbolicLink(data.getParent().resolve("link"), Path.of("sub/deep"));
+        for (Path p : List.of(data.getParent(), data.getParent().resolve("file"), data, data.resolve("deep")))
+            Files.setAttribute(p, "unix:uid", 1000);
+        Files.setPosixFilePermissions(data.getParent().resolve("file"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(data.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        Files.setPosixFilePermissions(data.resolve("deep"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        ObjectNode m = b.mounts().addObject();
+        m.put("destination", "/data").put("type", "tmpfs").put("source", "tmpfs");
+        m.putArray("options").add("nosuid").add("tmpcopyup");
+        String out = runIn(r, b);
+        assertTrue(out.startsWith("tmpfs\n"), name + ": /data is a tmpfs: " + out);
+        assertTrue(out.contains("from-image") && out.contains("deep-file"), name + ": content copied: " + out);
+        assertEquals("0:0 750 directory", line(out, "st /data "), out + ": the tmpfs root keeps root's ownership, gets the mode");
+        assertEquals("1000:0 640 regular file", line(out, "st /data/file "), out);
+        assertEquals("1000:0 755 directory", line(out, "st /data/sub "), out);
+        assertEquals("1000:0 666 regular file", line(out, "st /data/sub/deep "), out);
+        assertEquals("symbolic link", line(out, "st /data/link ").replaceFirst("^\\S+ \\S+ ", ""), out);
+        assertEquals("sub/deep", out.lines().filter(l -> l.equals("sub/deep")).findFirst().orElse(""), out);
+        assertTrue(out.contains("written"), out);
+        assertEquals("deep-file\n", Files.readString(data.resolve("deep")), name + ": writes go to the tmpfs, not to the image");
+    }
+
     @ParameterizedTest @MethodSource("runtimes")
     void userNamespaceMapsIds(String name) throws Exception {
         Rt r = rt(name);

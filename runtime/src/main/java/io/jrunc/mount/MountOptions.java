@@ -14,7 +14,8 @@ public final class MountOptions {
             MS_REMOUNT = 32, MS_MANDLOCK = 64, MS_DIRSYNC = 128, MS_NOSYMFOLLOW = 256, MS_NOATIME = 1024,
             MS_NODIRATIME = 2048, MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_SILENT = 32768,
             MS_UNBINDABLE = 1 << 17, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20,
-            MS_RELATIME = 1 << 21, MS_STRICTATIME = 1 << 24, MS_LAZYTIME = 1 << 25;
+            MS_RELATIME = 1 << 21, MS_STRICTATIME = 1 << 24, MS_LAZYTIME = 1 << 25, MS_POSIXACL = 1 << 16,
+            MS_I_VERSION = 1 << 23;
 
     public static final long ATTR_RDONLY = 0x1, ATTR_NOSUID = 0x2, ATTR_NODEV = 0x4, ATTR_NOEXEC = 0x8,
             ATTR__ATIME = 0x70, ATTR_RELATIME = 0x0, ATTR_NOATIME = 0x10, ATTR_STRICTATIME = 0x20,
@@ -38,7 +39,9 @@ public final class MountOptions {
             Map.entry("strictatime", new long[]{1, MS_STRICTATIME}), Map.entry("nostrictatime", new long[]{0, MS_STRICTATIME}),
             Map.entry("lazytime", new long[]{1, MS_LAZYTIME}), Map.entry("nolazytime", new long[]{0, MS_LAZYTIME}),
             Map.entry("silent", new long[]{1, MS_SILENT}), Map.entry("loud", new long[]{0, MS_SILENT}),
-            Map.entry("nosymfollow", new long[]{1, MS_NOSYMFOLLOW}), Map.entry("symfollow", new long[]{0, MS_NOSYMFOLLOW}));
+            Map.entry("nosymfollow", new long[]{1, MS_NOSYMFOLLOW}), Map.entry("symfollow", new long[]{0, MS_NOSYMFOLLOW}),
+            Map.entry("acl", new long[]{1, MS_POSIXACL}), Map.entry("noacl", new long[]{0, MS_POSIXACL}),
+            Map.entry("iversion", new long[]{1, MS_I_VERSION}), Map.entry("noiversion", new long[]{0, MS_I_VERSION}));
 
     private static final Map<String, Long> PROPAGATION = Map.of(
             "private", MS_PRIVATE, "rprivate", MS_PRIVATE | MS_REC,
@@ -57,12 +60,15 @@ public final class MountOptions {
             // atime modes are one field: setting one clears the field first (see mount_setattr(2)).
             Map.entry("rnoatime", new long[]{2, ATTR_NOATIME}), Map.entry("ratime", new long[]{2, ATTR_RELATIME}),
             Map.entry("rrelatime", new long[]{2, ATTR_RELATIME}), Map.entry("rnorelatime", new long[]{2, ATTR_RELATIME}),
-            Map.entry("rstrictatime", new long[]{2, ATTR_STRICTATIME}));
+            Map.entry("rstrictatime", new long[]{2, ATTR_STRICTATIME}),
+            // runc: clears the whole atime field back to relatime
+            Map.entry("rnostrictatime", new long[]{2, ATTR_RELATIME}));
 
     /** idmap: {@link #IDMAP_NONE}, {@link #IDMAP_TOP} ("idmap") or {@link #IDMAP_RECURSIVE} ("ridmap"). */
-    public record Parsed(long flags, long propagation, long attrSet, long attrClr, String data, int idmap) {
+    public record Parsed(long flags, long propagation, long attrSet, long attrClr, String data, int idmap,
+                         boolean copyUp) {
         public Parsed(long flags, long propagation, long attrSet, long attrClr, String data) {
-            this(flags, propagation, attrSet, attrClr, data, IDMAP_NONE);
+            this(flags, propagation, attrSet, attrClr, data, IDMAP_NONE, false);
         }
         public boolean isBind() { return (flags & MS_BIND) != 0; }
     }
@@ -77,6 +83,7 @@ public final class MountOptions {
         s.addAll(RATTR.keySet());
         s.add("idmap");
         s.add("ridmap");
+        s.add("tmpcopyup");
         return List.copyOf(s);
     }
 
@@ -98,6 +105,7 @@ public final class MountOptions {
     public static Parsed parse(List<String> options) {
         long flags = 0, prop = 0, set = 0, clr = 0;
         int idmap = IDMAP_NONE;
+        boolean copyUp = false;
         StringBuilder data = new StringBuilder();
         if (options != null) {
             for (String o : options) {
@@ -115,9 +123,9 @@ public final class MountOptions {
                     else { clr |= ATTR__ATIME; set = (set & ~ATTR__ATIME) | r[1]; }
                     continue;
                 }
-                // runc's own extension (copy the directory's content into a new tmpfs): not a kernel
-                // option. Accepted; the copy itself is not done yet (the tmpfs starts empty).
-                if (o.equals("tmpcopyup")) continue;
+                // runc's extension, not kernel data: the new tmpfs starts with a copy of what it covers
+                // (podman asks for it on --tmpfs mounts).
+                if (o.equals("tmpcopyup")) { copyUp = true; continue; }
                 // Not kernel data either: the planner turns them into an id-mapped mount (runc: the last one wins).
                 if (o.equals("idmap")) { idmap = IDMAP_TOP; continue; }
                 if (o.equals("ridmap")) { idmap = IDMAP_RECURSIVE; continue; }
@@ -125,6 +133,6 @@ public final class MountOptions {
                 data.append(o);
             }
         }
-        return new Parsed(flags, prop, set, clr, data.toString(), idmap);
+        return new Parsed(flags, prop, set, clr, data.toString(), idmap, copyUp);
     }
 }

@@ -499,6 +499,8 @@ public final class Planner {
             if (opts.propagation() != 0) g.u64(Tag.M_PROPAGATION, opts.propagation());
             if (opts.attrSet() != 0) g.u64(Tag.M_ATTR_SET, opts.attrSet());
             if (opts.attrClr() != 0) g.u64(Tag.M_ATTR_CLR, opts.attrClr());
+            // runc copies up into tmpfs mounts only; on any other type the option means nothing
+            if (opts.copyUp() && t.equals("tmpfs")) g.flag(Tag.M_COPY_UP);
             idmap(g, m, opts, bind, ptr, userns, unprivileged);
         });
     }

@@ -18,7 +18,7 @@ public final class Tag {
     public static final int AA_ATTR = 1, AA_VALUE = 2;
     public static final int M_SOURCE = 1, M_DEST = 2, M_FSTYPE = 3, M_FLAGS = 4, M_DATA = 5,
             M_PROPAGATION = 6, M_ATTR_SET = 7, M_ATTR_CLR = 8, M_IDMAP_UID = 9, M_IDMAP_GID = 10,
-            M_IDMAP_RECURSIVE = 11, M_IDMAP_USERNS = 12;
+            M_IDMAP_RECURSIVE = 11, M_IDMAP_USERNS = 12, M_COPY_UP = 13;
     public static final int D_PATH = 1, D_TYPE = 2, D_MAJOR = 3, D_MINOR = 4, D_MODE = 5, D_UID = 6,
             D_GID = 7, D_BIND = 8;
     public static final int L_TARGET = 1, L_LINK = 2;
