@@ -183,6 +183,11 @@ class ClientsTest {
         assertTrue(opt.out().contains("rootfs.tar"), opt.out());
         assertTrue(opt.out().contains("ro-ok") && opt.out().contains("vol-ro"), opt.out());
         assertTrue(opt.out().contains("CapEff:\t0000000000000000"), opt.out());
+        // --tmpfs asks for runc's tmpcopyup: the tmpfs over /etc starts with the image's /etc
+        Out tmp = p(rt, run("--rm", "--tmpfs", "/etc", "localhost/jrunc-bb:latest", "sh", "-c",
+                "grep ' /etc ' /proc/self/mountinfo | cut -d' ' -f9; cat /etc/group"));
+        assertEquals(0, tmp.code(), tmp.out());
+        assertTrue(tmp.out().startsWith("tmpfs") && tmp.out().contains("root:x:0:"), "--tmpfs copies up: " + tmp.out());
         Out cpus = p(rt, run("--rm", "--cpus", "0.5", "--init", "localhost/jrunc-bb:latest", "sh", "-c",
                 "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us; cat /proc/1/cmdline | tr '\\0' ' '"));
         assertEquals(0, cpus.code(), cpus.out());
