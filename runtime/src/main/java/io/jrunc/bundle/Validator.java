@@ -61,7 +61,7 @@ public final class Validator {
         if (spec.process() == null) throw JruncException.config("/process", "must be set",
                 "create needs the container's process");
         process(spec.process(), warnings);
-        mounts(spec.mounts());
+        mounts(spec.mounts(), warnings);
         hooks(spec.hooks());
         linux(spec, warnings);
         return List.copyOf(warnings);
@@ -217,16 +217,17 @@ public final class Validator {
         }
     }
 
-    private static void mounts(List<Spec.Mount> mounts) {
+    private static void mounts(List<Spec.Mount> mounts, List<String> warnings) {
         List<Spec.Mount> l = orEmpty(mounts);
         for (int i = 0; i < l.size(); i++) {
             Spec.Mount m = l.get(i);
             String ptr = "/mounts/" + i;
             String d = m.destination();
             if (empty(d)) throw JruncException.config(ptr + "/destination", "must be set");
+            // runtime-spec 1.2 allows it (relative to "/"); runc takes it with a warning
             if (d.charAt(0) != '/')
-                throw JruncException.config(ptr + "/destination", "must be an absolute path, got " + quote(d),
-                        "runtime-spec 1.1 requires absolute destinations; write " + quote("/" + d));
+                warnings.add("config.json " + ptr + "/destination: mount destination " + d + " is not absolute, taken as "
+                        + quote("/" + d));
             noNul(ptr + "/destination", d);
             noNul(ptr + "/source", m.source());
             noNul(ptr + "/type", m.type());

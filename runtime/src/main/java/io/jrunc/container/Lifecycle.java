@@ -47,8 +47,11 @@ public final class Lifecycle {
     public record CreateOptions(String id, Path bundle, String pidFile, String consoleSocket, boolean noPivot,
                                 boolean noNewKeyring, int preserveFds, String pidfdSocket) {}
 
-    /** Loads and checks the bundle's config.json; returns the raw bytes too (saved as the effective config). */
-    public static Spec loadBundle(Path bundle, byte[][] rawOut) {
+    /**
+     * Loads and checks the bundle's config.json; returns the raw bytes too (saved as the effective config).
+     * What the checks only warn about goes to warn (null: dropped).
+     */
+    public static Spec loadBundle(Path bundle, byte[][] rawOut, Consumer<String> warn) {
         Path cfg = bundle.resolve("config.json");
         byte[] raw;
         io.jrunc.cli.Trace.mark("loading bundle");
@@ -62,7 +65,8 @@ public final class Lifecycle {
         }
         Spec spec = ConfigReader.parse(raw);
         io.jrunc.cli.Trace.mark("parsed");
-        Validator.validate(spec, bundle);
+        List<String> warnings = Validator.validate(spec, bundle);
+        if (warn != null) warnings.forEach(warn);
         io.jrunc.cli.Trace.mark("validated");
         if (rawOut != null) rawOut[0] = raw;
         return spec;
@@ -70,7 +74,7 @@ public final class Lifecycle {
 
     /** process.terminal of a bundle's config (foreground `run` needs to know before creating). */
     public boolean savedTerminal(Path bundle) {
-        Spec s = loadBundle(bundle.toAbsolutePath().normalize(), null);
+        Spec s = loadBundle(bundle.toAbsolutePath().normalize(), null, null);
         return s.process() != null && s.process().terminal();
     }
 
@@ -78,7 +82,7 @@ public final class Lifecycle {
         StateStore.checkId(o.id());
         Path bundle = o.bundle().toAbsolutePath().normalize();
         byte[][] raw = new byte[1][];
-        Spec spec = loadBundle(bundle, raw);
+        Spec spec = loadBundle(bundle, raw, warn);
         if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
         Path rootfs = rootfs(spec, bundle);
         if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
@@ -128,7 +132,8 @@ public final class Lifecycle {
             byte[] plan = Planner.plan(spec, new Planner.Options(rootfs, bundle, fifo, o.noPivot(), o.consoleSocket(),
                     o.preserveFds(), binds, cg.isV2()), warnings,
                     o.noNewKeyring() ? null : "_ses." + o.id(), sys.geteuid() != 0);
-            warnings.forEach(warn);
+            // unknown capabilities were reported by the Validator already, with their pointers
+            for (String w : warnings) if (!w.startsWith("ignoring unknown or unavailable capabilities")) warn.accept(w);
 
             int[] sp = sys.socketpair();
             io.jrunc.cli.Trace.mark("planned");

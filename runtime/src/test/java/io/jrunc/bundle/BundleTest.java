@@ -71,7 +71,6 @@ class BundleTest {
         "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"rootfsPropagation\":\"sideways\"}|/linux/rootfsPropagation",
         "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"maskedPaths\":[\"proc/kcore\"]}|/linux/maskedPaths/0",
         "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"devices\":[{\"type\":\"x\",\"path\":\"/dev/a\"}]}|/linux/devices/0/type",
-        "\"mounts\":[{\"destination\":\"tmp\",\"type\":\"tmpfs\"}],\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}|/mounts/0/destination",
         "\"hooks\":{\"prestart\":[{\"path\":\"rel\"}]},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}|/hooks/prestart/0/path",
     })
     void validatorNamesTheField(String rest, String pointer) throws Exception {
