@@ -122,7 +122,7 @@ static int check_executable(const char *path, bool *stat_failed) {
         *stat_failed = true;
         return errno;
     }
-    if (S_ISDIR(st.st_mode)) return EISDIR;
+    if (S_ISDIR(st.st_mode)) return EACCES; /* Go's findExecutable: a directory is "permission denied" */
     if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == 0) return 0;
     if (errno != ENOSYS && errno != EPERM) return errno;
     return (st.st_mode & 0111) ? 0 : EACCES;

@@ -184,6 +184,24 @@ class LifecycleTest extends ConformanceBase {
         assertEquals(1, m.code());
         assertTrue(m.err().contains("executable file not found"), m.toString());
         assertFalse(Files.exists(r.root.resolve(id)));
+
+        // a directory is "permission denied", as Go's exec.LookPath says (podman maps that to 126)
+        TestBundle dir = bundle().args("/bin");
+        dir.write();
+        Rt.Result d = r.run("create", "-b", dir.dir.toString(), id);
+        assertEquals(1, d.code());
+        assertTrue(d.err().contains("/bin") && d.err().contains("permission denied"), d.toString());
+        assertFalse(Files.exists(r.root.resolve(id)));
+
+        // a memory limit too small for the container to start at all
+        TestBundle tiny = bundle();
+        tiny.linux().with("resources").putObject("memory").put("limit", 4096);
+        tiny.write();
+        Rt.Result t = r.run("create", "-b", tiny.dir.toString(), id);
+        assertEquals(1, t.code(), t.toString());
+        if (name.equals("jrunc"))
+            assertTrue(t.err().contains("/linux/resources/memory/limit: the container init was killed by the OOM killer"), t.toString());
+        assertFalse(Files.exists(r.root.resolve(id)));
     }
 
     @ParameterizedTest @MethodSource("runtimes")

@@ -164,8 +164,7 @@ public final class Validator {
         for (int i = 0; i < l.size(); i++) {
             String ptr = "/process/capabilities/" + set + "/" + i;
             String name = l.get(i);
-            if (!name.startsWith("CAP_"))
-                throw JruncException.config(ptr, quote(name) + " is not a capability name", "names are of the form CAP_SYS_ADMIN");
+            // runc ignores any name it does not know, "KILL" as much as "CAP_FUTURE"
             if (io.jrunc.plan.Caps.number(name) < 0)
                 warnings.add("config.json " + ptr + ": ignoring unknown or unavailable capability " + quote(name));
         }

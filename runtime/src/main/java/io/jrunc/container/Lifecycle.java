@@ -165,8 +165,12 @@ public final class Lifecycle {
             // `start` of a created container, so they get status "created" (as runc does), on a second line.
             sys.send(sock, ("go\n" + Json.write(st.toHookState("creating")) + "\n" + Json.write(st.toHookState("created")))
                     .getBytes(StandardCharsets.UTF_8));
-            awaitReady(sys, sock, "waiting for the container to be ready", linux == null ? null : linux.seccomp(),
-                    initPid, st.toHookState("creating"));
+            try {
+                awaitReady(sys, sock, "waiting for the container to be ready", linux == null ? null : linux.seccomp(),
+                        initPid, st.toHookState("creating"));
+            } catch (JruncException e) {
+                throw oomOr(e, cg, linux);
+            }
             io.jrunc.cli.Trace.mark("init ready");
             sys.close(sock);
             sock = -1;
@@ -231,6 +235,24 @@ public final class Lifecycle {
             sys.close(fd[0]);
         }
         if (!msg.equals("ready")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+    }
+
+    /**
+     * The init died silently: if the memory limit was too small for even it (the kernel OOM-killed it
+     * in its cgroup), say so and name the field instead of "exited before it was ready".
+     */
+    private static JruncException oomOr(JruncException e, Cgroup cg, Spec.Linux linux) {
+        long kills;
+        try {
+            kills = cg.oomKillCount();
+        } catch (RuntimeException ignored) {
+            return e;
+        }
+        if (kills == 0) return e;
+        Long limit = linux == null || linux.resources() == null || linux.resources().memory() == null ? null
+                : linux.resources().memory().limit();
+        return JruncException.config("/linux/resources/memory/limit", "the container init was killed by the OOM killer"
+                + (limit == null ? "" : " under the memory limit of " + limit + " bytes"), "raise the limit");
     }
 
     private static String receive(Linux sys, int sock, int timeoutMs, String what) {

@@ -42,7 +42,11 @@ public final class Hooks {
             argv.set(0, h.path());
             proc = pb.start();
         } catch (IOException e) {
-            throw new JruncException("error running " + what + ": " + e.getMessage(), e);
+            // runc's wording (Go's exec): "fork/exec <path>: no such file or directory"
+            java.nio.file.Path hp = java.nio.file.Path.of(h.path());
+            String why = !java.nio.file.Files.exists(hp) ? "no such file or directory"
+                    : !java.nio.file.Files.isExecutable(hp) || java.nio.file.Files.isDirectory(hp) ? "permission denied" : e.getMessage();
+            throw new JruncException("error running " + what + ": fork/exec " + h.path() + ": " + why, e);
         }
         // Drained on a thread while we wait: a chatty hook must never block on a full pipe. Only the
         // tail is kept for the error message.
