@@ -26,9 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -335,7 +332,11 @@ public final class Lifecycle {
     }
 
     public String status(ContainerState s) {
-        return store.status(s, () -> frozen(s));
+        // an anonymous class, not a lambda: start/exec/run pass here, the AOT training does not
+        return store.status(s, new java.util.function.BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() { return frozen(s); }
+        });
     }
 
     private static boolean frozen(ContainerState s) {
@@ -380,30 +381,45 @@ public final class Lifecycle {
      * that the init is still alive, so `start` never hangs (runc#2828).
      */
     private static void openFifo(Path fifo, ContainerState s) {
-        CompletableFuture<Integer> f = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = Files.newInputStream(fifo)) {
-                return in.read();
-            } catch (IOException e) {
-                throw new JruncException("cannot open " + fifo + ": " + e.getMessage(), e);
-            }
-        }, r -> {
-            Thread t = new Thread(r, "fifo");
-            t.setDaemon(true);
-            t.start();
-        });
+        // A plain thread, not CompletableFuture and lambdas: `run` passes here on every call, and the AOT
+        // training does not (docs/design-notes.md).
+        FifoReader r = new FifoReader(fifo);
+        r.setDaemon(true);
+        r.start();
         while (true) {
             try {
-                Integer b = f.get(50, TimeUnit.MILLISECONDS);
-                if (b == null || b < 0) throw new JruncException("container init exited before start");
-                return;
-            } catch (TimeoutException e) {
-                if (!Proc.isAlive(s.pid(), s.initStartTime()))
-                    throw new JruncException("cannot start a container that has stopped");
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new JruncException(e.getCause().toString(), e.getCause());
+                r.join(50);
             } catch (InterruptedException e) {
                 throw new JruncException("interrupted", e);
+            }
+            if (!r.isAlive()) {
+                if (r.failure != null) throw r.failure;
+                if (r.result < 0) throw new JruncException("container init exited before start");
+                return;
+            }
+            if (!Proc.isAlive(s.pid(), s.initStartTime()))
+                throw new JruncException("cannot start a container that has stopped");
+        }
+    }
+
+    private static final class FifoReader extends Thread {
+        private final Path fifo;
+        volatile int result = -1;
+        volatile JruncException failure;
+
+        FifoReader(Path fifo) {
+            super("fifo");
+            this.fifo = fifo;
+        }
+
+        @Override
+        public void run() {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                result = in.read();
+            } catch (IOException e) {
+                failure = new JruncException("cannot open " + fifo + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                failure = new JruncException(e.toString(), e);
             }
         }
     }
