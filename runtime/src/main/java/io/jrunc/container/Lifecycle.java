@@ -65,6 +65,16 @@ public final class Lifecycle {
         return spec;
     }
 
+    /** The container's cgroup directories as the planner binds them into a `cgroup` mount. */
+    public static List<Planner.CgroupBind> cgroupBinds(Cgroup cg) {
+        List<Planner.CgroupBind> binds = new ArrayList<>();
+        for (Cgroup.Hierarchy h : cg.hierarchies()) {
+            String name = Path.of(h.mountPoint()).getFileName().toString();
+            binds.add(new Planner.CgroupBind(name, h.dir(), h.controllers().isEmpty()));
+        }
+        return binds;
+    }
+
     /** process.terminal of a bundle's config (foreground `run` needs to know before creating). */
     public boolean savedTerminal(Path bundle) {
         Spec s = loadBundle(bundle.toAbsolutePath().normalize(), null);
@@ -116,11 +126,7 @@ public final class Lifecycle {
                 store.save(st);
             }
 
-            List<Planner.CgroupBind> binds = new ArrayList<>();
-            for (Cgroup.Hierarchy h : cg.hierarchies()) {
-                String name = Path.of(h.mountPoint()).getFileName().toString();
-                binds.add(new Planner.CgroupBind(name, h.dir(), h.controllers().isEmpty()));
-            }
+            List<Planner.CgroupBind> binds = cgroupBinds(cg);
             List<String> warnings = new ArrayList<>();
             byte[] plan = Planner.plan(spec, new Planner.Options(rootfs, bundle, fifo, o.noPivot(), o.consoleSocket(),
                     o.preserveFds(), binds, cg.isV2()), warnings,
