@@ -77,15 +77,31 @@ public final class Lifecycle {
 
     /** process.terminal of a bundle's config (foreground `run` needs to know before creating). */
     public boolean savedTerminal(Path bundle) {
-        Spec s = loadBundle(bundle.toAbsolutePath().normalize(), null);
+        Path b = bundle.toAbsolutePath().normalize();
+        byte[][] raw = new byte[1][];
+        Spec s = loadBundle(b, raw);
+        // `run` then creates from the same bundle: read, parse and validate it once (one consistent read, too)
+        loadedBundle = b;
+        loadedSpec = s;
+        loadedRaw = raw[0];
         return s.process() != null && s.process().terminal();
     }
+
+    private Path loadedBundle;
+    private Spec loadedSpec;
+    private byte[] loadedRaw;
 
     public ContainerState create(CreateOptions o) {
         StateStore.checkId(o.id());
         Path bundle = o.bundle().toAbsolutePath().normalize();
         byte[][] raw = new byte[1][];
-        Spec spec = loadBundle(bundle, raw);
+        Spec spec;
+        if (bundle.equals(loadedBundle)) {
+            spec = loadedSpec;
+            raw[0] = loadedRaw;
+        } else {
+            spec = loadBundle(bundle, raw);
+        }
         if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
         Path rootfs = rootfs(spec, bundle);
         if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
