@@ -1,13 +1,9 @@
 package io.jrunc.bundle;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import io.jrunc.JruncException;
+import io.jrunc.json.JsonException;
+import io.jrunc.json.JsonParser;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,7 +16,7 @@ import java.util.Map;
 
 /**
  * config.json (and process.json for {@code exec --process}, LinuxResources for {@code update -r}) into
- * {@link Spec} records, straight from jackson-core's token stream: no tree, no databind, no lambdas (each
+ * {@link Spec} records, straight from a token stream ({@link JsonParser}, jackson-core's syntax and messages): no tree, no databind, no lambdas (each
  * JVM start pays for every class it loads).
  *
  * <p>Decoding follows Go's encoding/json as runc uses it, so configs runc accepts are accepted here:
@@ -34,8 +30,6 @@ import java.util.Map;
 public final class ConfigReader {
     private ConfigReader() {}
 
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     // Element kinds for list(), map() and doc(): an int switch instead of a lambda per record type.
     private static final int SPEC = 0, PROCESS = 1, RESOURCES = 2, MOUNT = 3, IDMAP = 4, HOOK = 5, RLIMIT = 6,
             NAMESPACE = 7, DEVICE = 8, DEVICE_RULE = 9, WEIGHT_DEVICE = 10, THROTTLE = 11, HUGEPAGE = 12,
@@ -43,8 +37,6 @@ public final class ConfigReader {
 
     // Integer ranges of the spec's Go types.
     private static final int I64 = 0, U32 = 1, I32 = 2, U16 = 3;
-    private static final BigInteger MIN_I64 = BigInteger.valueOf(Long.MIN_VALUE);
-    private static final BigInteger MAX_U64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     /** Reads and parses a bundle's config.json; a missing file is runc's "JSON specification file ... not found". */
     public static Spec read(Path configJson) {
@@ -77,16 +69,13 @@ public final class ConfigReader {
     }
 
     private static Object doc(byte[] json, String what, int kind) {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            if (p.nextToken() == null) throw new JruncException(what + ": invalid JSON: the document is empty");
-            if (p.currentToken() != JsonToken.START_OBJECT) throw type(p, "an object");
+        try {
+            JsonParser p = new JsonParser(json);
+            if (p.nextToken() == JsonParser.NONE) throw new JruncException(what + ": invalid JSON: the document is empty");
+            if (p.currentToken() != JsonParser.START_OBJECT) throw type(p, "an object");
             return element(p, kind);
-        } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
-            throw new JruncException(what + ": invalid JSON" + where + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new JruncException(what + ": invalid JSON: " + e.getMessage(), e);
+        } catch (JsonException e) {
+            throw new JruncException(what + ": invalid JSON" + e.where() + ": " + e.getMessage(), e);
         } catch (JruncException e) {
             if (kind == SPEC || e.pointer() == null) throw e;
             String ptr = e.pointer().isEmpty() ? "/" : e.pointer();
@@ -94,7 +83,7 @@ public final class ConfigReader {
         }
     }
 
-    private static Object element(JsonParser p, int kind) throws IOException {
+    private static Object element(JsonParser p, int kind) {
         return switch (kind) {
             case SPEC -> spec(p);
             case PROCESS -> process(p);
@@ -114,7 +103,7 @@ public final class ConfigReader {
             case SECCOMP_ARG -> seccompArg(p);
             case TIME_OFFSET -> timeOffset(p);
             case RDMA -> rdma(p);
-            case STRING -> p.currentToken() == JsonToken.VALUE_NULL ? "" : str(p);
+            case STRING -> p.currentToken() == JsonParser.VALUE_NULL ? "" : str(p);
             case UINT32 -> num0(p, U32);
             default -> throw new IllegalArgumentException("kind " + kind);
         };
@@ -122,26 +111,26 @@ public final class ConfigReader {
 
     // ---- token helpers ------------------------------------------------------------------------------
 
-    /** The JSON pointer of the current value (jackson's context; escapes '~' and '/'). */
+    /** The JSON pointer of the current value (escapes '~' and '/'). */
     private static String pointer(JsonParser p) {
-        return p.getParsingContext().pathAsPointer().toString();
+        return p.pointer();
     }
 
     private static JruncException type(JsonParser p, String expected) {
-        JsonToken t = p.currentToken(); // (no enum switch: it would cost a synthetic class)
-        String got = t == JsonToken.VALUE_STRING ? "a string"
-                : t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT ? "a number"
-                : t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE ? "a boolean"
-                : t == JsonToken.START_ARRAY ? "an array"
-                : t == JsonToken.START_OBJECT ? "an object" : "null";
+        int t = p.currentToken();
+        String got = t == JsonParser.VALUE_STRING ? "a string"
+                : t == JsonParser.VALUE_NUMBER_INT || t == JsonParser.VALUE_NUMBER_FLOAT ? "a number"
+                : t == JsonParser.VALUE_TRUE || t == JsonParser.VALUE_FALSE ? "a boolean"
+                : t == JsonParser.START_ARRAY ? "an array"
+                : t == JsonParser.START_OBJECT ? "an object" : "null";
         return JruncException.config(pointer(p), "expected " + expected + ", got " + got);
     }
 
     /** At a value: true for an object to read, false for null (absent); otherwise a type error. */
-    private static boolean object(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.START_OBJECT) return true;
-        if (t == JsonToken.VALUE_NULL) return false;
+    private static boolean object(JsonParser p) {
+        int t = p.currentToken();
+        if (t == JsonParser.START_OBJECT) return true;
+        if (t == JsonParser.VALUE_NULL) return false;
         throw type(p, "an object");
     }
 
@@ -149,47 +138,48 @@ public final class ConfigReader {
      * Next member of the current object: moves to its value and returns its name in lower case (Go
      * matches struct fields case-insensitively), or null at the end of the object.
      */
-    private static String field(JsonParser p) throws IOException {
-        if (p.nextToken() != JsonToken.FIELD_NAME) return null;
+    private static String field(JsonParser p) {
+        if (p.nextToken() != JsonParser.FIELD_NAME) return null;
         String name = p.currentName();
         p.nextToken();
         return name.toLowerCase(Locale.ROOT);
     }
 
-    private static String str(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_STRING) return p.getText();
-        if (t == JsonToken.VALUE_NULL) return null;
+    private static String str(JsonParser p) {
+        int t = p.currentToken();
+        if (t == JsonParser.VALUE_STRING) return p.getText();
+        if (t == JsonParser.VALUE_NULL) return null;
         throw type(p, "a string");
     }
 
-    private static boolean bool(JsonParser p) throws IOException {
+    private static boolean bool(JsonParser p) {
         Boolean b = boolOrNull(p);
         return b != null && b;
     }
 
-    private static Boolean boolOrNull(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_TRUE) return Boolean.TRUE;
-        if (t == JsonToken.VALUE_FALSE) return Boolean.FALSE;
-        if (t == JsonToken.VALUE_NULL) return null;
+    private static Boolean boolOrNull(JsonParser p) {
+        int t = p.currentToken();
+        if (t == JsonParser.VALUE_TRUE) return Boolean.TRUE;
+        if (t == JsonParser.VALUE_FALSE) return Boolean.FALSE;
+        if (t == JsonParser.VALUE_NULL) return null;
         throw type(p, "a boolean");
     }
 
     /** An integer of the given range, null for JSON null. */
-    private static Long num(JsonParser p, int range) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) return null;
-        if (t == JsonToken.VALUE_NUMBER_FLOAT)
+    private static Long num(JsonParser p, int range) {
+        int t = p.currentToken();
+        if (t == JsonParser.VALUE_NULL) return null;
+        if (t == JsonParser.VALUE_NUMBER_FLOAT)
             throw JruncException.config(pointer(p), "expected an integer, got " + p.getText());
-        if (t != JsonToken.VALUE_NUMBER_INT) throw type(p, "an integer");
+        if (t != JsonParser.VALUE_NUMBER_INT) throw type(p, "an integer");
         long v;
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            BigInteger b = p.getBigIntegerValue();
-            if (range != I64 || b.compareTo(MIN_I64) < 0 || b.compareTo(MAX_U64) > 0) throw range(p, range);
-            v = b.longValue(); // above Long.MAX_VALUE: the uint64's bits
+        int kind = p.numberKind();
+        if (kind != JsonParser.LONG) {
+            // above Long.MAX_VALUE up to 2^64-1: the uint64's bits; beyond -2^63..2^64-1: out of range
+            if (range != I64 || kind == JsonParser.BIG) throw range(p, range);
+            v = p.longValue();
         } else {
-            v = p.getLongValue();
+            v = p.longValue();
             boolean ok = switch (range) {
                 case U32 -> v >= 0 && v <= 0xffff_ffffL;
                 case I32 -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
@@ -201,7 +191,7 @@ public final class ConfigReader {
         return v;
     }
 
-    private static JruncException range(JsonParser p, int range) throws IOException {
+    private static JruncException range(JsonParser p, int range) {
         String type = switch (range) {
             case U32 -> "uint32";
             case I32 -> "int32";
@@ -211,33 +201,33 @@ public final class ConfigReader {
         return JruncException.config(pointer(p), "value " + p.getText() + " is out of range for " + type);
     }
 
-    private static long num0(JsonParser p, int range) throws IOException {
+    private static long num0(JsonParser p, int range) {
         Long v = num(p, range);
         return v == null ? 0 : v;
     }
 
-    private static Integer int32(JsonParser p, int range) throws IOException {
+    private static Integer int32(JsonParser p, int range) {
         Long v = num(p, range);
         return v == null ? null : (int) (long) v;
     }
 
     /** An array of the given element kind; null for JSON null. A null element is the zero value, as in Go. */
     @SuppressWarnings("unchecked")
-    private static <T> List<T> list(JsonParser p, int kind) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) return null;
-        if (t != JsonToken.START_ARRAY) throw type(p, "an array");
+    private static <T> List<T> list(JsonParser p, int kind) {
+        int t = p.currentToken();
+        if (t == JsonParser.VALUE_NULL) return null;
+        if (t != JsonParser.START_ARRAY) throw type(p, "an array");
         ArrayList<Object> out = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) out.add(element(p, kind));
+        while (p.nextToken() != JsonParser.END_ARRAY) out.add(element(p, kind));
         return (List<T>) List.copyOf(out);
     }
 
     /** An object used as a map (annotations, sysctl, timeOffsets...): insertion order kept, keys as written. */
     @SuppressWarnings("unchecked")
-    private static <T> Map<String, T> map(JsonParser p, int kind) throws IOException {
+    private static <T> Map<String, T> map(JsonParser p, int kind) {
         if (!object(p)) return null;
         LinkedHashMap<String, Object> out = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        while (p.nextToken() == JsonParser.FIELD_NAME) {
             String key = p.currentName();
             p.nextToken();
             out.put(key, element(p, kind));
@@ -247,7 +237,7 @@ public final class ConfigReader {
 
     // ---- records ------------------------------------------------------------------------------------
 
-    private static Spec spec(JsonParser p) throws IOException {
+    private static Spec spec(JsonParser p) {
         String ociVersion = null, hostname = null, domainname = null;
         Spec.Process process = null;
         Spec.Root root = null;
@@ -272,7 +262,7 @@ public final class ConfigReader {
         return new Spec(ociVersion, process, root, hostname, domainname, mounts, hooks, annotations, linux);
     }
 
-    private static Spec.Root root(JsonParser p) throws IOException {
+    private static Spec.Root root(JsonParser p) {
         if (!object(p)) return null;
         String path = null;
         boolean readonly = false;
@@ -286,7 +276,7 @@ public final class ConfigReader {
         return new Spec.Root(path, readonly);
     }
 
-    private static Spec.Process process(JsonParser p) throws IOException {
+    private static Spec.Process process(JsonParser p) {
         if (!object(p)) return null;
         boolean terminal = false, noNewPrivileges = false;
         Spec.ConsoleSize consoleSize = null;
@@ -324,7 +314,7 @@ public final class ConfigReader {
                 noNewPrivileges, apparmorProfile, oomScoreAdj, selinuxLabel, scheduler, ioPriority, affinity);
     }
 
-    private static Spec.ConsoleSize consoleSize(JsonParser p) throws IOException {
+    private static Spec.ConsoleSize consoleSize(JsonParser p) {
         if (!object(p)) return null;
         long height = 0, width = 0;
         for (String k; (k = field(p)) != null; ) {
@@ -337,7 +327,7 @@ public final class ConfigReader {
         return new Spec.ConsoleSize(height, width);
     }
 
-    private static Spec.User user(JsonParser p) throws IOException {
+    private static Spec.User user(JsonParser p) {
         if (!object(p)) return null;
         long uid = 0, gid = 0;
         Long umask = null;
@@ -356,7 +346,7 @@ public final class ConfigReader {
         return new Spec.User(uid, gid, umask, additionalGids, username);
     }
 
-    private static Spec.Capabilities capabilities(JsonParser p) throws IOException {
+    private static Spec.Capabilities capabilities(JsonParser p) {
         if (!object(p)) return null;
         List<String> bounding = null, effective = null, inheritable = null, permitted = null, ambient = null;
         for (String k; (k = field(p)) != null; ) {
@@ -372,7 +362,7 @@ public final class ConfigReader {
         return new Spec.Capabilities(bounding, effective, inheritable, permitted, ambient);
     }
 
-    private static Spec.Rlimit rlimit(JsonParser p) throws IOException {
+    private static Spec.Rlimit rlimit(JsonParser p) {
         String type = null;
         long hard = 0, soft = 0;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
@@ -386,7 +376,7 @@ public final class ConfigReader {
         return new Spec.Rlimit(type, hard, soft);
     }
 
-    private static Spec.Scheduler scheduler(JsonParser p) throws IOException {
+    private static Spec.Scheduler scheduler(JsonParser p) {
         if (!object(p)) return null;
         String policy = null;
         Integer nice = null, priority = null;
@@ -407,7 +397,7 @@ public final class ConfigReader {
         return new Spec.Scheduler(policy, nice, priority, flags, runtime, deadline, period);
     }
 
-    private static Spec.IoPriority ioPriority(JsonParser p) throws IOException {
+    private static Spec.IoPriority ioPriority(JsonParser p) {
         if (!object(p)) return null;
         String clazz = null;
         int priority = 0;
@@ -421,7 +411,7 @@ public final class ConfigReader {
         return new Spec.IoPriority(clazz, priority);
     }
 
-    private static Spec.ExecCpuAffinity execCpuAffinity(JsonParser p) throws IOException {
+    private static Spec.ExecCpuAffinity execCpuAffinity(JsonParser p) {
         if (!object(p)) return null;
         String initial = null, finalCpus = null;
         for (String k; (k = field(p)) != null; ) {
@@ -434,7 +424,7 @@ public final class ConfigReader {
         return new Spec.ExecCpuAffinity(initial, finalCpus);
     }
 
-    private static Spec.Mount mount(JsonParser p) throws IOException {
+    private static Spec.Mount mount(JsonParser p) {
         String destination = null, source = null, type = null;
         List<String> options = null;
         List<Spec.IdMapping> uidMappings = null, gidMappings = null;
@@ -452,7 +442,7 @@ public final class ConfigReader {
         return new Spec.Mount(destination, source, type, options, uidMappings, gidMappings);
     }
 
-    private static Spec.IdMapping idMapping(JsonParser p) throws IOException {
+    private static Spec.IdMapping idMapping(JsonParser p) {
         long containerID = 0, hostID = 0, size = 0;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
             switch (k) {
@@ -465,7 +455,7 @@ public final class ConfigReader {
         return new Spec.IdMapping(containerID, hostID, size);
     }
 
-    private static Spec.Hooks hooks(JsonParser p) throws IOException {
+    private static Spec.Hooks hooks(JsonParser p) {
         if (!object(p)) return null;
         List<Spec.Hook> prestart = null, createRuntime = null, createContainer = null, startContainer = null,
                 poststart = null, poststop = null;
@@ -483,7 +473,7 @@ public final class ConfigReader {
         return new Spec.Hooks(prestart, createRuntime, createContainer, startContainer, poststart, poststop);
     }
 
-    private static Spec.Hook hook(JsonParser p) throws IOException {
+    private static Spec.Hook hook(JsonParser p) {
         String path = null;
         List<String> args = null, env = null;
         Integer timeout = null;
@@ -499,7 +489,7 @@ public final class ConfigReader {
         return new Spec.Hook(path, args, env, timeout);
     }
 
-    private static Spec.Linux linux(JsonParser p) throws IOException {
+    private static Spec.Linux linux(JsonParser p) {
         if (!object(p)) return null;
         List<Spec.Namespace> namespaces = null;
         List<Spec.IdMapping> uidMappings = null, gidMappings = null;
@@ -534,7 +524,7 @@ public final class ConfigReader {
                 rootfsPropagation, seccomp, sysctl, maskedPaths, readonlyPaths, mountLabel, personality);
     }
 
-    private static Spec.Namespace namespace(JsonParser p) throws IOException {
+    private static Spec.Namespace namespace(JsonParser p) {
         String type = null, path = null;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
             switch (k) {
@@ -546,7 +536,7 @@ public final class ConfigReader {
         return new Spec.Namespace(type, path);
     }
 
-    private static Spec.TimeOffset timeOffset(JsonParser p) throws IOException {
+    private static Spec.TimeOffset timeOffset(JsonParser p) {
         long secs = 0, nanosec = 0;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
             switch (k) {
@@ -558,7 +548,7 @@ public final class ConfigReader {
         return new Spec.TimeOffset(secs, nanosec);
     }
 
-    private static Spec.Device device(JsonParser p) throws IOException {
+    private static Spec.Device device(JsonParser p) {
         String type = null, path = null;
         long major = 0, minor = 0;
         Integer fileMode = null;
@@ -578,7 +568,7 @@ public final class ConfigReader {
         return new Spec.Device(type, path, major, minor, fileMode, uid, gid);
     }
 
-    private static Spec.Resources resources(JsonParser p) throws IOException {
+    private static Spec.Resources resources(JsonParser p) {
         if (!object(p)) return null;
         List<Spec.DeviceRule> devices = null;
         Spec.Memory memory = null;
@@ -606,7 +596,7 @@ public final class ConfigReader {
         return new Spec.Resources(devices, memory, cpu, pids, blockIO, hugepageLimits, network, rdma, unified);
     }
 
-    private static Spec.DeviceRule deviceRule(JsonParser p) throws IOException {
+    private static Spec.DeviceRule deviceRule(JsonParser p) {
         boolean allow = false;
         String type = null, access = null;
         Long major = null, minor = null;
@@ -623,7 +613,7 @@ public final class ConfigReader {
         return new Spec.DeviceRule(allow, type, major, minor, access);
     }
 
-    private static Spec.Memory memory(JsonParser p) throws IOException {
+    private static Spec.Memory memory(JsonParser p) {
         if (!object(p)) return null;
         Long limit = null, reservation = null, swap = null, kernel = null, kernelTCP = null, swappiness = null;
         Boolean disableOOMKiller = null, useHierarchy = null, checkBeforeUpdate = null;
@@ -645,7 +635,7 @@ public final class ConfigReader {
                 useHierarchy, checkBeforeUpdate);
     }
 
-    private static Spec.Cpu cpu(JsonParser p) throws IOException {
+    private static Spec.Cpu cpu(JsonParser p) {
         if (!object(p)) return null;
         Long shares = null, quota = null, burst = null, period = null, realtimeRuntime = null, realtimePeriod = null,
                 idle = null;
@@ -667,7 +657,7 @@ public final class ConfigReader {
         return new Spec.Cpu(shares, quota, burst, period, realtimeRuntime, realtimePeriod, cpus, mems, idle);
     }
 
-    private static Spec.Pids pids(JsonParser p) throws IOException {
+    private static Spec.Pids pids(JsonParser p) {
         if (!object(p)) return null;
         Long limit = null;
         for (String k; (k = field(p)) != null; ) {
@@ -677,7 +667,7 @@ public final class ConfigReader {
         return new Spec.Pids(limit);
     }
 
-    private static Spec.BlockIo blockIo(JsonParser p) throws IOException {
+    private static Spec.BlockIo blockIo(JsonParser p) {
         if (!object(p)) return null;
         Integer weight = null, leafWeight = null;
         List<Spec.WeightDevice> weightDevice = null;
@@ -697,7 +687,7 @@ public final class ConfigReader {
         return new Spec.BlockIo(weight, leafWeight, weightDevice, readBps, writeBps, readIops, writeIops);
     }
 
-    private static Spec.WeightDevice weightDevice(JsonParser p) throws IOException {
+    private static Spec.WeightDevice weightDevice(JsonParser p) {
         long major = 0, minor = 0;
         Integer weight = null, leafWeight = null;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
@@ -712,7 +702,7 @@ public final class ConfigReader {
         return new Spec.WeightDevice(major, minor, weight, leafWeight);
     }
 
-    private static Spec.ThrottleDevice throttle(JsonParser p) throws IOException {
+    private static Spec.ThrottleDevice throttle(JsonParser p) {
         long major = 0, minor = 0, rate = 0;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
             switch (k) {
@@ -725,7 +715,7 @@ public final class ConfigReader {
         return new Spec.ThrottleDevice(major, minor, rate);
     }
 
-    private static Spec.HugepageLimit hugepage(JsonParser p) throws IOException {
+    private static Spec.HugepageLimit hugepage(JsonParser p) {
         String pageSize = null;
         long limit = 0;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
@@ -738,7 +728,7 @@ public final class ConfigReader {
         return new Spec.HugepageLimit(pageSize, limit);
     }
 
-    private static Spec.Network network(JsonParser p) throws IOException {
+    private static Spec.Network network(JsonParser p) {
         if (!object(p)) return null;
         Long classID = null;
         List<Spec.NetPriority> priorities = null;
@@ -752,7 +742,7 @@ public final class ConfigReader {
         return new Spec.Network(classID, priorities);
     }
 
-    private static Spec.NetPriority netPriority(JsonParser p) throws IOException {
+    private static Spec.NetPriority netPriority(JsonParser p) {
         String name = null;
         long priority = 0;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
@@ -765,7 +755,7 @@ public final class ConfigReader {
         return new Spec.NetPriority(name, priority);
     }
 
-    private static Spec.Rdma rdma(JsonParser p) throws IOException {
+    private static Spec.Rdma rdma(JsonParser p) {
         Long hcaHandles = null, hcaObjects = null;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
             switch (k) {
@@ -777,7 +767,7 @@ public final class ConfigReader {
         return new Spec.Rdma(hcaHandles, hcaObjects);
     }
 
-    private static Spec.Seccomp seccomp(JsonParser p) throws IOException {
+    private static Spec.Seccomp seccomp(JsonParser p) {
         if (!object(p)) return null;
         String defaultAction = null, listenerPath = null, listenerMetadata = null;
         Long defaultErrnoRet = null;
@@ -799,7 +789,7 @@ public final class ConfigReader {
                 syscalls);
     }
 
-    private static Spec.Syscall syscall(JsonParser p) throws IOException {
+    private static Spec.Syscall syscall(JsonParser p) {
         List<String> names = null;
         String action = null;
         Long errnoRet = null;
@@ -816,7 +806,7 @@ public final class ConfigReader {
         return new Spec.Syscall(names, action, errnoRet, args);
     }
 
-    private static Spec.SeccompArg seccompArg(JsonParser p) throws IOException {
+    private static Spec.SeccompArg seccompArg(JsonParser p) {
         long index = 0, value = 0, valueTwo = 0;
         String op = null;
         if (object(p)) for (String k; (k = field(p)) != null; ) {
@@ -831,7 +821,7 @@ public final class ConfigReader {
         return new Spec.SeccompArg(index, value, valueTwo, op);
     }
 
-    private static Spec.Personality personality(JsonParser p) throws IOException {
+    private static Spec.Personality personality(JsonParser p) {
         if (!object(p)) return null;
         String domain = null;
         List<String> flags = null;

@@ -143,8 +143,8 @@ final class Fs {
                 try { out.add(Integer.parseInt(l)); } catch (NumberFormatException ignored) { }
             }
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, Files::isDirectory)) {
-            for (Path c : ds) collect(c, out);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+            for (Path c : ds) if (Files.isDirectory(c)) collect(c, out);
         } catch (IOException ignored) {
             // a child cgroup that vanished has no processes
         }
@@ -183,8 +183,9 @@ final class Fs {
         } catch (IOException e) {
             if (!Files.isDirectory(d)) return null;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
             for (Path c : ds) {
+                if (!Files.isDirectory(c, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
                 IOException e = removeOnce(c);
                 if (e != null) return e;
             }

@@ -65,7 +65,8 @@ final class Args {
                 if (i + 1 >= argv.size()) throw new JruncException("flag needs an argument: -" + name);
                 v = argv.get(++i);
             }
-            List<String> l = values.computeIfAbsent(c, x -> new ArrayList<>());
+            List<String> l = values.get(c);
+            if (l == null) values.put(c, l = new ArrayList<>());
             if (k != '*') l.clear();
             l.add(v);
         }

@@ -100,7 +100,7 @@ final class Commands {
     private int run(List<String> argv) {
         List<String> flags = new ArrayList<>(List.of(CREATE_FLAGS));
         flags.addAll(List.of("detach,d", "keep", "no-subreaper"));
-        Args a = new Args("run", flags.toArray(String[]::new)).parse(argv);
+        Args a = new Args("run", flags.toArray(new String[0])).parse(argv);
         if (help(a, "jrunc run [create flags] [-d] [--keep] <container-id>\n")) return 0;
         Lifecycle.CreateOptions o = createOptions(a);
         boolean detach = a.bool("detach");
@@ -137,7 +137,7 @@ final class Commands {
         }
         System.out.flush();
         System.err.flush();
-        Linux.get().execve(Home.initBinary().toString(), w.toArray(String[]::new), envp(),
+        Linux.get().execve(Home.initBinary().toString(), w.toArray(new String[0]), envp(),
                 relay == null ? new int[0] : new int[]{relay.fd()});
         throw new JruncException("execve of the waiter returned");
     }
@@ -189,7 +189,7 @@ final class Commands {
         List<String> w = new ArrayList<>(List.of("jrunc-init", "wait", Integer.toString(pid)));
         if (relay != null) w.addAll(List.of("--pty-socket", Integer.toString(relay.fd())));
         w.add("--");
-        Linux.get().execve(Home.initBinary().toString(), w.toArray(String[]::new), envp(),
+        Linux.get().execve(Home.initBinary().toString(), w.toArray(new String[0]), envp(),
                 relay == null ? new int[0] : new int[]{relay.fd()});
         throw new JruncException("execve of the waiter returned");
     }
@@ -366,7 +366,7 @@ final class Commands {
     private static String[] envp() {
         List<String> e = new ArrayList<>();
         for (Map.Entry<String, String> x : System.getenv().entrySet()) e.add(x.getKey() + "=" + x.getValue());
-        return e.toArray(String[]::new);
+        return e.toArray(new String[0]);
     }
 
     private int state(List<String> argv) {

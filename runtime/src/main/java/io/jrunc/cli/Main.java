@@ -33,8 +33,12 @@ public final class Main {
             code = 1;
         }
         System.out.flush();
+        System.err.flush();
         Trace.mark("exit");
-        System.exit(code);
+        // halt, not exit: jrunc registers no shutdown hook, and System.exit first asks System.Logger
+        // whether to log the exit (JDK 21+, "java.lang.Runtime"), which initialises the logger
+        // framework through a ServiceLoader scan: ~10 ms per call (docs/design-notes.md).
+        Runtime.getRuntime().halt(code);
     }
 
     static int run(List<String> argv) {

@@ -32,6 +32,42 @@ final class Training {
                 Planner.plan(spec, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
                         false, "/run/jrunc-aot-training.sock", 0, List.of(), false), warnings);
                 Json.pretty(Json.parse(raw));
+                // what create does between the state dir and the spawn, as Lifecycle does it
+                new io.jrunc.container.Lifecycle.CreateOptions("train", bundle, null, null, false, false, 0, null);
+                io.jrunc.cgroup.Cgroup cg0 = io.jrunc.cgroup.Cgroup.forContainer("train", "");
+                Spec.Linux lx = spec.linux();
+                io.jrunc.cgroup.DeviceRules.effective(lx == null ? null : lx.resources(), lx == null ? null : lx.devices());
+                Spec.Process tp = new Spec.Process(false, null, spec.process().user(), List.of("sh"), null, spec.process().env(),
+                        "/", spec.process().capabilities(), spec.process().rlimits(), false, null, null, null, null, null, null);
+                Spec trained = new Spec(spec.ociVersion(), tp, spec.root(), "h", null, spec.mounts(),
+                        new Spec.Hooks(List.of(new Spec.Hook("/bin/true", null, null, null)), null, null, null, null, null),
+                        spec.annotations(), lx);
+                Planner.plan(trained, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
+                        false, null, 0, io.jrunc.container.Lifecycle.cgroupBinds(cg0), cg0.isV2()), warnings, "_ses.train", false);
+                // user namespace and exec plans (pure Java)
+                Spec.Linux ulx = new Spec.Linux(List.of(new Spec.Namespace("user", null), new Spec.Namespace("mount", null)),
+                        List.of(new Spec.IdMapping(0, 100000, 65536)), List.of(new Spec.IdMapping(0, 100000, 65536)), null,
+                        null, null, null, null, null, null, null, null, null, null);
+                try {
+                    Planner.plan(new Spec(spec.ociVersion(), tp, spec.root(), null, null, List.of(), null, null, ulx),
+                            new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"), false, null, 0,
+                                    List.of(), false), warnings, null, true);
+                } catch (RuntimeException ignored) {
+                    // a refusal is fine: the classes are loaded
+                }
+                Planner.planExec(tp, List.of("pid", "mount"), 1, new Planner.Options(bundle.resolve("rootfs"), bundle, null,
+                        false, null, 0, List.of(), false), warnings);
+                new io.jrunc.container.Lifecycle.ExecOptions("train", tp, null, null, null, 0, false);
+                for (java.util.Map.Entry<String, String> e : System.getenv().entrySet()) e.getKey();
+                // hooks run through ProcessBuilder: its JDK lambdas and reaper pool get archived too
+                io.jrunc.hooks.Hooks.run("prestart", trained.hooks().prestart(), "{}");
+                try {
+                    io.jrunc.seccomp.SeccompCompiler.compile(new Spec.Seccomp("SCMP_ACT_ALLOW", null, List.of("SCMP_ARCH_X86_64"),
+                            null, null, null, List.of(new Spec.Syscall(List.of("reboot"), "SCMP_ACT_ERRNO", 1L,
+                                    List.of(new Spec.SeccompArg(0, 8, 0, "SCMP_CMP_EQ"))))));
+                } catch (RuntimeException | LinkageError ignored) {
+                    // no libjrunc at build time: seccomp classes load at run time then
+                }
                 // the rest of create/state/delete that needs no privilege: args, state dir, cgroup paths, logs
                 new Args("create", "bundle,b=", "pid-file=", "console-socket=", "no-pivot", "preserve-fds=")
                         .parse(List.of("--bundle", bundle.toString(), "--pid-file=" + bundle.resolve("pid"), "train"));

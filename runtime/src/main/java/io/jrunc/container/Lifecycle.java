@@ -26,9 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -72,17 +69,43 @@ public final class Lifecycle {
         return spec;
     }
 
+    /** The container's cgroup directories as the planner binds them into a `cgroup` mount. */
+    public static List<Planner.CgroupBind> cgroupBinds(Cgroup cg) {
+        List<Planner.CgroupBind> binds = new ArrayList<>();
+        for (Cgroup.Hierarchy h : cg.hierarchies()) {
+            String name = Path.of(h.mountPoint()).getFileName().toString();
+            binds.add(new Planner.CgroupBind(name, h.dir(), h.controllers().isEmpty()));
+        }
+        return binds;
+    }
+
     /** process.terminal of a bundle's config (foreground `run` needs to know before creating). */
     public boolean savedTerminal(Path bundle) {
-        Spec s = loadBundle(bundle.toAbsolutePath().normalize(), null, null);
+        Path b = bundle.toAbsolutePath().normalize();
+        byte[][] raw = new byte[1][];
+        Spec s = loadBundle(b, raw, warn);
+        // `run` then creates from the same bundle: read, parse and validate it once (one consistent read, too)
+        loadedBundle = b;
+        loadedSpec = s;
+        loadedRaw = raw[0];
         return s.process() != null && s.process().terminal();
     }
+
+    private Path loadedBundle;
+    private Spec loadedSpec;
+    private byte[] loadedRaw;
 
     public ContainerState create(CreateOptions o) {
         StateStore.checkId(o.id());
         Path bundle = o.bundle().toAbsolutePath().normalize();
         byte[][] raw = new byte[1][];
-        Spec spec = loadBundle(bundle, raw, warn);
+        Spec spec;
+        if (bundle.equals(loadedBundle)) {
+            spec = loadedSpec;
+            raw[0] = loadedRaw;
+        } else {
+            spec = loadBundle(bundle, raw, warn);
+        }
         if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
         Path rootfs = rootfs(spec, bundle);
         if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
@@ -123,11 +146,7 @@ public final class Lifecycle {
                 store.save(st);
             }
 
-            List<Planner.CgroupBind> binds = new ArrayList<>();
-            for (Cgroup.Hierarchy h : cg.hierarchies()) {
-                String name = Path.of(h.mountPoint()).getFileName().toString();
-                binds.add(new Planner.CgroupBind(name, h.dir(), h.controllers().isEmpty()));
-            }
+            List<Planner.CgroupBind> binds = cgroupBinds(cg);
             List<String> warnings = new ArrayList<>();
             byte[] plan = Planner.plan(spec, new Planner.Options(rootfs, bundle, fifo, o.noPivot(), o.consoleSocket(),
                     o.preserveFds(), binds, cg.isV2()), warnings,
@@ -365,7 +384,11 @@ public final class Lifecycle {
     }
 
     public String status(ContainerState s) {
-        return store.status(s, () -> frozen(s));
+        // an anonymous class, not a lambda: start/exec/run pass here, the AOT training does not
+        return store.status(s, new java.util.function.BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() { return frozen(s); }
+        });
     }
 
     private static boolean frozen(ContainerState s) {
@@ -411,30 +434,45 @@ public final class Lifecycle {
      * that the init is still alive, so `start` never hangs (runc#2828).
      */
     private static void openFifo(Path fifo, ContainerState s) {
-        CompletableFuture<Integer> f = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = Files.newInputStream(fifo)) {
-                return in.read();
-            } catch (IOException e) {
-                throw new JruncException("cannot open " + fifo + ": " + e.getMessage(), e);
-            }
-        }, r -> {
-            Thread t = new Thread(r, "fifo");
-            t.setDaemon(true);
-            t.start();
-        });
+        // A plain thread, not CompletableFuture and lambdas: `run` passes here on every call, and the AOT
+        // training does not (docs/design-notes.md).
+        FifoReader r = new FifoReader(fifo);
+        r.setDaemon(true);
+        r.start();
         while (true) {
             try {
-                Integer b = f.get(50, TimeUnit.MILLISECONDS);
-                if (b == null || b < 0) throw new JruncException("container init exited before start");
-                return;
-            } catch (TimeoutException e) {
-                if (!Proc.isAlive(s.pid(), s.initStartTime()))
-                    throw new JruncException("cannot start a container that has stopped");
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new JruncException(e.getCause().toString(), e.getCause());
+                r.join(50);
             } catch (InterruptedException e) {
                 throw new JruncException("interrupted", e);
+            }
+            if (!r.isAlive()) {
+                if (r.failure != null) throw r.failure;
+                if (r.result < 0) throw new JruncException("container init exited before start");
+                return;
+            }
+            if (!Proc.isAlive(s.pid(), s.initStartTime()))
+                throw new JruncException("cannot start a container that has stopped");
+        }
+    }
+
+    private static final class FifoReader extends Thread {
+        private final Path fifo;
+        volatile int result = -1;
+        volatile JruncException failure;
+
+        FifoReader(Path fifo) {
+            super("fifo");
+            this.fifo = fifo;
+        }
+
+        @Override
+        public void run() {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                result = in.read();
+            } catch (IOException e) {
+                failure = new JruncException("cannot open " + fifo + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                failure = new JruncException(e.toString(), e);
             }
         }
     }

@@ -51,23 +51,7 @@ public final class Hooks {
         // Drained on a thread while we wait: a chatty hook must never block on a full pipe. Only the
         // tail is kept for the error message.
         java.io.ByteArrayOutputStream errTail = new java.io.ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            byte[] buf = new byte[4096];
-            try (java.io.InputStream es = proc.getErrorStream()) {
-                for (int n; (n = es.read(buf)) > 0; ) {
-                    synchronized (errTail) {
-                        errTail.write(buf, 0, n);
-                        if (errTail.size() > 8192) {
-                            byte[] keep = java.util.Arrays.copyOfRange(errTail.toByteArray(), errTail.size() - 1024, errTail.size());
-                            errTail.reset();
-                            errTail.write(keep, 0, keep.length);
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // the hook is gone
-            }
-        }, "hook-stderr");
+        Thread drain = new Drain(proc.getErrorStream(), errTail);
         drain.setDaemon(true);
         drain.start();
         try (OutputStream in = proc.getOutputStream()) {
@@ -102,5 +86,36 @@ public final class Hooks {
     private static boolean waitFor(Process p) throws InterruptedException {
         p.waitFor();
         return true;
+    }
+
+    /** Drains a hook's stderr, keeping the tail (a class, not a lambda: no call site to spin at run time). */
+    private static final class Drain extends Thread {
+        private final java.io.InputStream es;
+        private final java.io.ByteArrayOutputStream errTail;
+
+        Drain(java.io.InputStream es, java.io.ByteArrayOutputStream errTail) {
+            super("hook-stderr");
+            this.es = es;
+            this.errTail = errTail;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[4096];
+            try (es) {
+                for (int n; (n = es.read(buf)) > 0; ) {
+                    synchronized (errTail) {
+                        errTail.write(buf, 0, n);
+                        if (errTail.size() > 8192) {
+                            byte[] keep = java.util.Arrays.copyOfRange(errTail.toByteArray(), errTail.size() - 1024, errTail.size());
+                            errTail.reset();
+                            errTail.write(keep, 0, keep.length);
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the hook is gone
+            }
+        }
     }
 }

@@ -2,11 +2,12 @@ package io.jrunc.plan;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 
 /** TLV encoder for the plan (docs/plan-format.md). Little-endian, no padding. */
 public final class PlanWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    private PlanWriter parent;
+    private int parentTag;
 
     public static PlanWriter plan() {
         PlanWriter w = new PlanWriter();
@@ -52,10 +53,21 @@ public final class PlanWriter {
         return this;
     }
 
-    public PlanWriter group(int tag, Consumer<PlanWriter> body) {
+    /**
+     * Opens a group: the returned writer collects the group's fields, {@link #end()} writes it into this
+     * one as one TLV. (Not a lambda: each lambda call site the AOT training missed costs milliseconds of
+     * class spinning at run time; docs/design-notes.md.)
+     */
+    public PlanWriter begin(int tag) {
         PlanWriter g = new PlanWriter();
-        body.accept(g);
-        return bytes(tag, g.toBytes());
+        g.parent = this;
+        g.parentTag = tag;
+        return g;
+    }
+
+    /** Closes a group opened by {@link #begin}; returns the enclosing writer. */
+    public PlanWriter end() {
+        return parent.bytes(parentTag, toBytes());
     }
 
     public byte[] toBytes() { return out.toByteArray(); }

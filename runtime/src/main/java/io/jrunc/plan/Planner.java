@@ -98,7 +98,7 @@ public final class Planner {
             for (Spec.Namespace ns : nss) {
                 if (ns.type().equals(type) && ns.path() != null && !ns.path().isEmpty()) {
                     long f = cloneFlag(type);
-                    w.group(Tag.NS_JOIN, g -> g.u32(Tag.NS_TYPE, f).str(Tag.NS_PATH, ns.path()));
+                    w.begin(Tag.NS_JOIN).u32(Tag.NS_TYPE, f).str(Tag.NS_PATH, ns.path()).end();
                 }
             }
         }
@@ -146,7 +146,9 @@ public final class Planner {
         // path wins). In a user namespace mknod is not allowed: bind the host's node instead.
         List<Spec.Device> devs = linux.devices() == null ? List.of() : linux.devices();
         for (Dev d : DEFAULT_DEVICES) {
-            if (devs.stream().anyMatch(x -> clean(x.path()).equals(d.path()))) continue;
+            boolean configured = false;
+            for (Spec.Device x : devs) if (clean(x.path()).equals(d.path())) { configured = true; break; }
+            if (configured) continue;
             device(w, d.path(), d.type(), d.major(), d.minor(), d.mode(), 0, 0, userns);
         }
         for (Spec.Device d : devs) {
@@ -174,7 +176,7 @@ public final class Planner {
         if (linux.sysctl() != null) {
             for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
                 String key = e.getKey().replace('.', '/');
-                w.group(Tag.SYSCTL, g -> g.str(Tag.S_KEY, key).str(Tag.S_VALUE, e.getValue()));
+                w.begin(Tag.SYSCTL).str(Tag.S_KEY, key).str(Tag.S_VALUE, e.getValue()).end();
             }
         }
         if (spec.hostname() != null && !spec.hostname().isEmpty()) w.str(Tag.HOSTNAME, spec.hostname());
@@ -209,7 +211,7 @@ public final class Planner {
         if (s == null) return;
         io.jrunc.seccomp.SeccompCompiler.Compiled c = io.jrunc.seccomp.SeccompCompiler.compile(s);
         if (c == null) return; // no defaultAction and no syscalls: no filter (runc)
-        w.group(Tag.SECCOMP, g -> g.bytes(Tag.SC_BPF, c.bpf()).u32(Tag.SC_FLAGS, c.flags()));
+        w.begin(Tag.SECCOMP).bytes(Tag.SC_BPF, c.bpf()).u32(Tag.SC_FLAGS, c.flags()).end();
     }
 
     /**
@@ -233,7 +235,7 @@ public final class Planner {
             if (!nsTypes.contains(type)) continue;
             long f = cloneFlag(type);
             String path = "/proc/" + initPid + "/ns/" + nsFile(type);
-            w.group(Tag.NS_JOIN, g -> g.u32(Tag.NS_TYPE, f).str(Tag.NS_PATH, path));
+            w.begin(Tag.NS_JOIN).u32(Tag.NS_TYPE, f).str(Tag.NS_PATH, path).end();
         }
         process(w, p, o, warnings);
         labels(w, lsm, p.apparmorProfile(), p.selinuxLabel(), null, null);
@@ -247,7 +249,7 @@ public final class Planner {
             for (Spec.Rlimit r : p.rlimits()) {
                 int res = RLIMITS.indexOf(r.type());
                 if (res < 0) throw JruncException.config("/process/rlimits", "unknown rlimit type \"" + r.type() + "\"");
-                w.group(Tag.RLIMIT, g -> g.u32(Tag.R_RESOURCE, res).u64(Tag.R_SOFT, r.soft()).u64(Tag.R_HARD, r.hard()));
+                w.begin(Tag.RLIMIT).u32(Tag.R_RESOURCE, res).u64(Tag.R_SOFT, r.soft()).u64(Tag.R_HARD, r.hard()).end();
             }
         }
         if (p.oomScoreAdj() != null) w.str(Tag.OOM_SCORE_ADJ, Integer.toString(p.oomScoreAdj()));
@@ -258,7 +260,7 @@ public final class Planner {
                 throw new JruncException("cannot allocate tty if runc will detach without setting console socket");
             w.str(Tag.CONSOLE_SOCKET, o.consoleSocket());
             if (p.consoleSize() != null)
-                w.group(Tag.CONSOLE_SIZE, g -> g.u32(Tag.CS_ROWS, p.consoleSize().height()).u32(Tag.CS_COLS, p.consoleSize().width()));
+                w.begin(Tag.CONSOLE_SIZE).u32(Tag.CS_ROWS, p.consoleSize().height()).u32(Tag.CS_COLS, p.consoleSize().width()).end();
         } else if (o.consoleSocket() != null) {
             throw new JruncException("cannot use console socket if runc will not detach or allocate tty");
         }
@@ -268,7 +270,8 @@ public final class Planner {
         w.u32(Tag.UID, u == null ? 0 : u.uid());
         w.u32(Tag.GID, u == null ? 0 : u.gid());
         if (u != null && u.additionalGids() != null) {
-            long[] g = u.additionalGids().stream().mapToLong(Long::longValue).toArray();
+            long[] g = new long[u.additionalGids().size()];
+            for (int i = 0; i < g.length; i++) g[i] = u.additionalGids().get(i);
             w.u32s(Tag.ADDITIONAL_GIDS, g);
         }
         w.u32(Tag.UMASK, u != null && u.umask() != null ? u.umask() : 022);
@@ -282,11 +285,11 @@ public final class Planner {
             // own default spec asks for ambient caps without inheritable ones and runc silently skips
             // them, so the same config must work here, silently too.
             long amb = ambient & permitted & inheritable;
-            w.group(Tag.CAPS, g -> g.u64(Tag.C_BOUNDING, capMask(c.bounding(), "bounding", warnings))
+            w.begin(Tag.CAPS).u64(Tag.C_BOUNDING, capMask(c.bounding(), "bounding", warnings))
                     .u64(Tag.C_EFFECTIVE, capMask(c.effective(), "effective", warnings))
                     .u64(Tag.C_PERMITTED, permitted)
                     .u64(Tag.C_INHERITABLE, inheritable)
-                    .u64(Tag.C_AMBIENT, amb));
+                    .u64(Tag.C_AMBIENT, amb).end();
         }
         if (p.noNewPrivileges()) w.flag(Tag.NO_NEW_PRIVS);
 
@@ -365,7 +368,7 @@ public final class Planner {
                         : new JruncException(null, "exec --apparmor (or apparmorProfile of --process): " + msg, hint, null);
             }
             String attr = lsm.apparmorExecAttr();
-            w.group(Tag.APPARMOR_EXEC, g -> g.str(Tag.AA_ATTR, attr).str(Tag.AA_VALUE, "exec " + profile));
+            w.begin(Tag.APPARMOR_EXEC).str(Tag.AA_ATTR, attr).str(Tag.AA_VALUE, "exec " + profile).end();
             any = true;
         }
         if (label != null && !label.isEmpty()) {
@@ -493,16 +496,16 @@ public final class Planner {
         long f = flags;
         String src = source, t = type;
         String data = mountLabel != null && !bind && Lsm.takesMountLabel(type) ? Lsm.withMountLabel(opts.data(), mountLabel) : opts.data();
-        w.group(Tag.MOUNT, g -> {
-            g.str(Tag.M_SOURCE, src).str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, t).u64(Tag.M_FLAGS, f)
-                    .str(Tag.M_DATA, data);
-            if (opts.propagation() != 0) g.u64(Tag.M_PROPAGATION, opts.propagation());
-            if (opts.attrSet() != 0) g.u64(Tag.M_ATTR_SET, opts.attrSet());
-            if (opts.attrClr() != 0) g.u64(Tag.M_ATTR_CLR, opts.attrClr());
-            // runc copies up into tmpfs mounts only; on any other type the option means nothing
-            if (opts.copyUp() && t.equals("tmpfs")) g.flag(Tag.M_COPY_UP);
-            idmap(g, m, opts, bind, ptr, userns, unprivileged);
-        });
+        PlanWriter g = w.begin(Tag.MOUNT);
+        g.str(Tag.M_SOURCE, src).str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, t).u64(Tag.M_FLAGS, f)
+                .str(Tag.M_DATA, data);
+        if (opts.propagation() != 0) g.u64(Tag.M_PROPAGATION, opts.propagation());
+        if (opts.attrSet() != 0) g.u64(Tag.M_ATTR_SET, opts.attrSet());
+        if (opts.attrClr() != 0) g.u64(Tag.M_ATTR_CLR, opts.attrClr());
+        // runc copies up into tmpfs mounts only; on any other type the option means nothing
+        if (opts.copyUp() && t.equals("tmpfs")) g.flag(Tag.M_COPY_UP);
+        idmap(g, m, opts, bind, ptr, userns, unprivileged);
+        g.end();
     }
 
     /**
@@ -516,51 +519,51 @@ public final class Planner {
         long flags = opts.flags() & ~MS_BIND & ~MS_REC;
         if (o.cgroupV2()) {
             if (cgroupns) {
-                w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, "cgroup").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "cgroup2")
-                        .u64(Tag.M_FLAGS, flags).str(Tag.M_DATA, ""));
+                w.begin(Tag.MOUNT).str(Tag.M_SOURCE, "cgroup").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "cgroup2")
+                        .u64(Tag.M_FLAGS, flags).str(Tag.M_DATA, "").end();
             } else if (!o.cgroups().isEmpty()) {
                 String dir = o.cgroups().get(0).hostDir();
-                w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, dir).str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "")
-                        .u64(Tag.M_FLAGS, flags | MS_BIND | MS_REC).str(Tag.M_DATA, ""));
+                w.begin(Tag.MOUNT).str(Tag.M_SOURCE, dir).str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "")
+                        .u64(Tag.M_FLAGS, flags | MS_BIND | MS_REC).str(Tag.M_DATA, "").end();
             }
             return;
         }
         long tmpfsFlags = flags & ~MS_RDONLY;
-        w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, "tmpfs").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "tmpfs")
-                .u64(Tag.M_FLAGS, tmpfsFlags).str(Tag.M_DATA, tmpfsData));
+        w.begin(Tag.MOUNT).str(Tag.M_SOURCE, "tmpfs").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "tmpfs")
+                .u64(Tag.M_FLAGS, tmpfsFlags).str(Tag.M_DATA, tmpfsData).end();
         for (CgroupBind c : o.cgroups()) {
             String d = dest + "/" + c.name();
-            w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, c.hostDir()).str(Tag.M_DEST, d).str(Tag.M_FSTYPE, "")
-                    .u64(Tag.M_FLAGS, flags | MS_BIND | MS_REC).str(Tag.M_DATA, ""));
+            w.begin(Tag.MOUNT).str(Tag.M_SOURCE, c.hostDir()).str(Tag.M_DEST, d).str(Tag.M_FSTYPE, "")
+                    .u64(Tag.M_FLAGS, flags | MS_BIND | MS_REC).str(Tag.M_DATA, "").end();
         }
         if ((flags & MS_RDONLY) != 0) {
-            w.group(Tag.MOUNT, g -> g.str(Tag.M_SOURCE, "tmpfs").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "tmpfs")
-                    .u64(Tag.M_FLAGS, tmpfsFlags | MS_REMOUNT | MS_RDONLY).str(Tag.M_DATA, tmpfsData));
+            w.begin(Tag.MOUNT).str(Tag.M_SOURCE, "tmpfs").str(Tag.M_DEST, dest).str(Tag.M_FSTYPE, "tmpfs")
+                    .u64(Tag.M_FLAGS, tmpfsFlags | MS_REMOUNT | MS_RDONLY).str(Tag.M_DATA, tmpfsData).end();
         }
     }
 
     private static void device(PlanWriter w, String path, char type, long major, long minor, int mode, long uid,
                                long gid, boolean bind) {
-        w.group(Tag.DEVICE, g -> {
-            g.str(Tag.D_PATH, path).u32(Tag.D_TYPE, type).u64(Tag.D_MAJOR, major).u64(Tag.D_MINOR, minor)
-                    .u32(Tag.D_MODE, mode).u32(Tag.D_UID, uid).u32(Tag.D_GID, gid);
-            if (bind) g.flag(Tag.D_BIND);
-        });
+        PlanWriter g = w.begin(Tag.DEVICE);
+        g.str(Tag.D_PATH, path).u32(Tag.D_TYPE, type).u64(Tag.D_MAJOR, major).u64(Tag.D_MINOR, minor)
+                .u32(Tag.D_MODE, mode).u32(Tag.D_UID, uid).u32(Tag.D_GID, gid);
+        if (bind) g.flag(Tag.D_BIND);
+        g.end();
     }
 
     private static void symlink(PlanWriter w, String target, String link) {
-        w.group(Tag.SYMLINK, g -> g.str(Tag.L_TARGET, target).str(Tag.L_LINK, link));
+        w.begin(Tag.SYMLINK).str(Tag.L_TARGET, target).str(Tag.L_LINK, link).end();
     }
 
     private static void hooks(PlanWriter w, int kind, List<Spec.Hook> hooks) {
         if (hooks == null) return;
         for (Spec.Hook h : hooks) {
-            w.group(Tag.HOOK, g -> {
-                g.u32(Tag.H_KIND, kind).str(Tag.H_PATH, h.path());
-                if (h.args() != null) for (String a : h.args()) g.str(Tag.H_ARG, a);
-                if (h.env() != null) for (String e : h.env()) g.str(Tag.H_ENV, e);
-                g.u32(Tag.H_TIMEOUT, h.timeout() == null ? 0 : h.timeout());
-            });
+            PlanWriter g = w.begin(Tag.HOOK);
+            g.u32(Tag.H_KIND, kind).str(Tag.H_PATH, h.path());
+            if (h.args() != null) for (String a : h.args()) g.str(Tag.H_ARG, a);
+            if (h.env() != null) for (String e : h.env()) g.str(Tag.H_ENV, e);
+            g.u32(Tag.H_TIMEOUT, h.timeout() == null ? 0 : h.timeout());
+            g.end();
         }
     }
 

@@ -1,10 +1,8 @@
 package io.jrunc.state;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.jrunc.JruncException;
-import java.io.IOException;
+import io.jrunc.json.JsonException;
+import io.jrunc.json.JsonParser;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,19 +16,14 @@ import java.util.Map;
 public final class Json {
     private Json() {}
 
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     public static Object parse(byte[] json) {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            JsonToken t = p.nextToken();
-            if (t == null) throw new JruncException("empty JSON document");
+        try {
+            JsonParser p = new JsonParser(json);
+            int t = p.nextToken();
+            if (t == JsonParser.NONE) throw new JruncException("empty JSON document");
             return value(p, t);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            var loc = e.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
-            throw new JruncException("invalid JSON" + where + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new JruncException("invalid JSON: " + e.getMessage(), e);
+        } catch (JsonException e) {
+            throw new JruncException("invalid JSON" + e.where() + ": " + e.getMessage(), e);
         }
     }
 
@@ -41,30 +34,30 @@ public final class Json {
         return (Map<String, Object>) o;
     }
 
-    private static Object value(JsonParser p, JsonToken t) throws IOException {
+    private static Object value(JsonParser p, int t) {
         switch (t) {
-            case START_OBJECT: {
+            case JsonParser.START_OBJECT: {
                 Map<String, Object> m = new LinkedHashMap<>();
-                while ((t = p.nextToken()) != JsonToken.END_OBJECT) {
+                while (p.nextToken() == JsonParser.FIELD_NAME) {
                     String name = p.currentName();
                     m.put(name, value(p, p.nextToken()));
                 }
                 return m;
             }
-            case START_ARRAY: {
+            case JsonParser.START_ARRAY: {
                 List<Object> l = new ArrayList<>();
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) l.add(value(p, t));
+                while ((t = p.nextToken()) != JsonParser.END_ARRAY) l.add(value(p, t));
                 return l;
             }
-            case VALUE_STRING: return p.getText();
-            case VALUE_NUMBER_INT:
-                // Keep the bits of unsigned 64-bit values (seccomp masks); they arrive as BigInteger.
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue().longValue() : p.getLongValue();
-            case VALUE_NUMBER_FLOAT: return p.getDoubleValue();
-            case VALUE_TRUE: return Boolean.TRUE;
-            case VALUE_FALSE: return Boolean.FALSE;
-            case VALUE_NULL: return null;
-            default: throw new IOException("unexpected token " + t);
+            case JsonParser.VALUE_STRING: return p.getText();
+            case JsonParser.VALUE_NUMBER_INT:
+                // Keep the bits of unsigned 64-bit values (seccomp masks); bigger ones: their low 64 bits.
+                return p.longValue();
+            case JsonParser.VALUE_NUMBER_FLOAT: return p.doubleValue();
+            case JsonParser.VALUE_TRUE: return Boolean.TRUE;
+            case JsonParser.VALUE_FALSE: return Boolean.FALSE;
+            case JsonParser.VALUE_NULL: return null;
+            default: throw new JruncException("invalid JSON: unexpected token " + t);
         }
     }
 
