@@ -152,7 +152,7 @@ public final class Lifecycle {
                     o.preserveFds(), binds, cg.isV2()), warnings,
                     o.noNewKeyring() ? null : "_ses." + o.id(), sys.geteuid() != 0);
             // unknown capabilities were reported by the Validator already, with their pointers
-            for (String w : warnings) if (!w.startsWith("ignoring unknown or unavailable capabilities")) warn.accept(w);
+            for (String w : warnings) if (!w.startsWith(Planner.UNKNOWN_CAP_WARNING)) warn.accept(w);
 
             int[] sp = sys.socketpair();
             io.jrunc.cli.Trace.mark("planned");

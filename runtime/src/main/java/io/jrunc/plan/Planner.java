@@ -307,13 +307,16 @@ public final class Planner {
         if (o.preserveFds() > 0) w.u32(Tag.PRESERVE_FDS, o.preserveFds());
     }
 
+    /** How every unknown-capability warning of the planner starts (create drops them: the Validator said it with pointers). */
+    public static final String UNKNOWN_CAP_WARNING = "ignoring unknown or unavailable capabilities: [";
+
     static long capMask(List<String> names, String set, List<String> warnings) {
         long mask = 0;
         if (names == null) return 0;
         for (String n : names) {
             int b = Caps.number(n);
             if (b < 0) {
-                warnings.add("ignoring unknown or unavailable capabilities: [" + n + "] in " + set);
+                warnings.add(UNKNOWN_CAP_WARNING + n + "] in " + set);
                 continue;
             }
             mask |= 1L << b;
