@@ -1,9 +1,9 @@
 /*
- * `jrunc-init front <jrunc argv...>`: answers the commands that decide nothing -- `state`, `kill` (one
+ * The front of the `jrunc` entry binary (launch.c): answers the commands that decide nothing -- `state`, `kill` (one
  * signal to the init) and `start` without poststart hooks -- from the files Java wrote at create
  * (docs/state-format.md: `fast`, `state.tmpl`), without starting a JVM. Anything else, any flag it does
- * not know, any state it does not expect, and every error: exit FALLBACK before doing anything, and
- * bin/jrunc runs the JVM, which does the same thing the slow way and reports errors in one voice.
+ * not know, any state it does not expect, and every error: return FRONT_FALLBACK before doing anything, and
+ * the launcher execs the JVM, which does the same thing the slow way and reports errors in one voice.
  */
 #define _GNU_SOURCE
 #include "init.h"
@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define FALLBACK 200
+#define FALLBACK FRONT_FALLBACK
 
 struct fast {
     long pid;
@@ -202,10 +202,11 @@ static int do_delete(const char *dir, const struct fast *f) {
     return rmdir(dir) == 0 ? 0 : FALLBACK;
 }
 
+/* argv[0] is the first word after the program name, as the JVM's main sees it. */
 int front_main(int argc, char **argv) {
     const char *root = "/run/jrunc";
     bool root_given = false;
-    int i = 2;
+    int i = 0;
     /* Global flags this path understands; anything else (--debug, --systemd-cgroup, ...) goes to the JVM. */
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i] + (argv[i][1] == '-' ? 2 : 1);

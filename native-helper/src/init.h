@@ -24,6 +24,8 @@ __attribute__((noreturn)) void init_main(struct init_ctx *c);
 
 /* `jrunc-init wait <pid> -- <cleanup argv...>` (wait.c). */
 int wait_main(int argc, char **argv);
+/* Returns FRONT_FALLBACK, having done and printed nothing, for whatever the JVM must answer. */
+#define FRONT_FALLBACK 200
 int front_main(int argc, char **argv);
 
 #endif

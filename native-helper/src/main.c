@@ -12,7 +12,6 @@ static int usage(void) {
 
 int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "wait") == 0) return wait_main(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "front") == 0) return front_main(argc, argv);
     if (argc == 3 && strcmp(argv[1], "init") == 0) {
         char *end;
         long fd = strtol(argv[2], &end, 10);

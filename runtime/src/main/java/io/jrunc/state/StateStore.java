@@ -77,7 +77,7 @@ public final class StateStore {
     }
 
     /**
-     * The files the C front (jrunc-init front) answers state/kill/start from without a JVM: `fast` (flat
+     * The files the C front (native-helper/src/front.c) answers state/kill/start from without a JVM: `fast` (flat
      * key/value lines) and `state.tmpl` (this class's exact `state` output with "@STATUS@" and @PID@ to
      * fill in). Written last in create, so their presence means the container is fully created.
      */

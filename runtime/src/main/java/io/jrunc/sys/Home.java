@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the installation lives. The launcher (bin/jrunc) passes -Djrunc.home=<checkout or install root>;
+ * Where the installation lives. The entry binary (native-helper/src/launch.c) passes -Djrunc.home=<checkout or install root>;
  * the native pieces are found at the layout `make` produces.
  */
 public final class Home {
@@ -20,8 +20,8 @@ public final class Home {
 
     public static Path initBinary() { return find("jrunc-init"); }
 
-    /** The launcher itself, used when jrunc calls itself (e.g. the foreground waiter's cleanup). */
-    public static Path launcher() { return root().resolve("bin/jrunc"); }
+    /** The entry binary (bin/jrunc links to it), used when jrunc calls itself (the foreground waiter's cleanup). */
+    public static Path launcher() { return find("jrunc"); }
 
     private static Path find(String name) {
         Path p = root().resolve("native-helper/target").resolve(name);

@@ -1,0 +1,97 @@
+/*
+ * jrunc: the entry binary (bin/jrunc is a symlink to it). The decision-free commands are answered by the
+ * front (front.c) from the state directory; everything else is execve'd into the JVM with the flags that
+ * measured fastest for a short-lived CLI (docs/design-notes.md). This replaced a /bin/sh launcher whose
+ * shell start and `readlink -f` fork cost 3 ms on every call: more than the front's whole answer (0.8 ms).
+ * It decides nothing about containers: it only finds the installation and the JVM.
+ */
+#define _GNU_SOURCE
+#include "init.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_JAVA "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* The checkout (<home>/native-helper/target/jrunc) or an install root (<home>/bin/jrunc, <home>/lib/jrunc). */
+static bool find_home(char *home, size_t size) {
+    ssize_t n = readlink("/proc/self/exe", home, size - 1);
+    if (n <= 0 || (size_t)n >= size - 1) return false;
+    home[n] = 0;
+    char *slash = strrchr(home, '/');
+    if (!slash) return false;
+    *slash = 0;
+    if (ends_with(home, "/native-helper/target")) home[strlen(home) - strlen("/native-helper/target")] = 0;
+    else if (ends_with(home, "/bin") || ends_with(home, "/lib")) home[strlen(home) - 4] = 0;
+    else return false;
+    if (!*home) strcpy(home, "/");
+    return true;
+}
+
+static bool is_file(const char *path) { return access(path, R_OK) == 0; }
+
+int main(int argc, char **argv) {
+    char home[PATH_MAX];
+    if (!find_home(home, sizeof(home))) {
+        fprintf(stderr, "jrunc: cannot tell the installation from /proc/self/exe (expected .../native-helper/target/jrunc, "
+                        ".../bin/jrunc or .../lib/jrunc)\n");
+        return 1;
+    }
+    const char *nofront = getenv("JRUNC_NO_FRONT");
+    if (!nofront || !*nofront) {
+        int rc = front_main(argc - 1, argv + 1);
+        if (rc != FRONT_FALLBACK) return rc;
+    }
+
+    const char *java = getenv("JRUNC_JAVA");
+    if (!java || !*java) java = DEFAULT_JAVA;
+    if (access(java, X_OK) != 0) {
+        fprintf(stderr, "jrunc: no Java 25 at %s (set JRUNC_JAVA)\n", java);
+        return 1;
+    }
+    char jar[PATH_MAX + 64], aot[PATH_MAX + 64], aotflag[PATH_MAX + 80], homeflag[PATH_MAX + 32];
+    snprintf(jar, sizeof(jar), "%s/runtime/target/jrunc.jar", home);
+    snprintf(aot, sizeof(aot), "%s/runtime/target/jrunc.aot", home);
+    if (!is_file(jar)) {
+        snprintf(jar, sizeof(jar), "%s/lib/jrunc.jar", home);
+        snprintf(aot, sizeof(aot), "%s/lib/jrunc.aot", home);
+    }
+    if (!is_file(jar)) {
+        fprintf(stderr, "jrunc: %s/runtime/target/jrunc.jar missing: build with 'mvn -q package -DskipTests' in %s\n", home,
+                home);
+        return 1;
+    }
+    snprintf(homeflag, sizeof(homeflag), "-Djrunc.home=%s", home);
+    /* A missing or stale cache only costs time: the JVM checks it against the jar and itself. */
+    bool with_aot = is_file(aot);
+    snprintf(aotflag, sizeof(aotflag), "-XX:AOTCache=%s", aot);
+
+    char **args = calloc((size_t)argc + 16, sizeof(char *));
+    if (!args) return 1;
+    int n = 0;
+    args[n++] = (char *)java;
+    args[n++] = "-XX:TieredStopAtLevel=1";
+    args[n++] = "-XX:+UseSerialGC";
+    args[n++] = "-XX:-UsePerfData";
+    if (with_aot) args[n++] = aotflag;
+    /* JVM log lines on stdout would corrupt `state` JSON: stderr only, warnings and worse. */
+    args[n++] = "-Xlog:disable";
+    args[n++] = "-Xlog:all=warning:stderr";
+    args[n++] = homeflag;
+    args[n++] = "-jar";
+    args[n++] = jar;
+    for (int i = 1; i < argc; i++) args[n++] = argv[i];
+    args[n] = NULL;
+    execv(java, args);
+    fprintf(stderr, "jrunc: exec %s: %s\n", java, strerror(errno));
+    return 1;
+}
