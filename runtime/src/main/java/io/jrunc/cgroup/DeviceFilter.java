@@ -80,7 +80,7 @@ public final class DeviceFilter {
         return out.toByteArray();
     }
 
-    static int access(String a) {
+    public static int access(String a) {
         if (a == null || a.isEmpty()) return ACC_MKNOD | ACC_READ | ACC_WRITE;
         int v = 0;
         for (char c : a.toCharArray()) {
