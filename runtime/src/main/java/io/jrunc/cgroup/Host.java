@@ -89,30 +89,12 @@ final class Host {
         return sb.toString();
     }
 
-    private static Host current;
-
-    /** Read once per process (the prewarm thread usually has, by the time create asks). */
-    static synchronized Host current() {
-        if (current != null) return current;
+    static Host current() {
         try {
-            current = new Host(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/self/cgroup")), "");
+            return new Host(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/self/cgroup")), "");
         } catch (IOException e) {
             throw new JruncException("cannot read the host's cgroup layout: " + e.getMessage(), e);
         }
-        return current;
-    }
-
-    /** This process' own cgroup.procs in one hierarchy (the first v1 one, else cgroup2), or null. */
-    String ownProcsFile() {
-        Mount m = !v1.isEmpty() ? v1.get(0) : unified;
-        if (m == null) return null;
-        String mine = own.get(m.v2() ? "" : key(m.controllers()));
-        if (mine == null) return null;
-        if (!m.root().equals("/") && (mine.equals(m.root()) || mine.startsWith(m.root() + "/")))
-            mine = mine.substring(m.root().length());
-        else if (!m.root().equals("/")) return null;
-        while (mine.endsWith("/")) mine = mine.substring(0, mine.length() - 1);
-        return m.mountPoint() + (mine.isEmpty() || mine.startsWith("/") ? "" : "/") + mine + "/cgroup.procs";
     }
 
     boolean pureV2() { return unified != null && v1.isEmpty(); }

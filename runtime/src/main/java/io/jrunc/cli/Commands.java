@@ -41,9 +41,6 @@ final class Commands {
     }
 
     int dispatch(String cmd, List<String> argv) {
-        // the commands that move a process into a cgroup: start the kernel's grace period now (Prewarm)
-        if (cmd.equals("create") || cmd.equals("run") || cmd.equals("exec"))
-            io.jrunc.cgroup.Prewarm.start(io.jrunc.sys.Linux.get().geteuid() == 0);
         return switch (cmd) {
             case "create" -> create(argv);
             case "start" -> start(argv);

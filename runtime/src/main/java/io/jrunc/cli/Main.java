@@ -16,6 +16,8 @@ public final class Main {
 
     public static void main(String[] argv) {
         Trace.mark("main");
+        // before anything else: the kernel's grace period for the cgroup migration runs meanwhile (Prewarm)
+        if (movesIntoCgroup(argv)) io.jrunc.cgroup.Prewarm.begin();
         int code;
         try {
             code = run(List.of(argv));
@@ -39,6 +41,17 @@ public final class Main {
         // whether to log the exit (JDK 21+, "java.lang.Runtime"), which initialises the logger
         // framework through a ServiceLoader scan: ~10 ms per call (docs/design-notes.md).
         Runtime.getRuntime().halt(code);
+    }
+
+    /** The command word (after runc's global flags) is create, run or exec. */
+    static boolean movesIntoCgroup(String[] argv) {
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (!a.startsWith("-")) return a.equals("create") || a.equals("run") || a.equals("exec");
+            if (a.indexOf('=') < 0 && (a.equals("--root") || a.equals("--log") || a.equals("--log-format")
+                    || a.equals("--criu") || a.equals("--rootless") || a.equals("-root") || a.equals("-log"))) i++;
+        }
+        return false;
     }
 
     static int run(List<String> argv) {

@@ -50,7 +50,7 @@ final class Training {
                 Spec.Linux lx = spec.linux();
                 io.jrunc.cgroup.DeviceRules.effective(lx == null ? null : lx.resources(), lx == null ? null : lx.devices());
                 io.jrunc.cgroup.DeviceFilter.access("rwm");
-                io.jrunc.cgroup.Prewarm.start(false); // loads the class; the thread itself needs root
+                io.jrunc.cgroup.Prewarm.ownProcsFile("0::/\n", bundle.toString(), 1); // the prewarm thread's code
                 for (Path part : Path.of("/a/b")) part.toString(); // Path's iterator (cpuset inheritance)
                 Spec.Process tp = new Spec.Process(false, null, spec.process().user(), List.of("sh"), null, spec.process().env(),
                         "/", spec.process().capabilities(), spec.process().rlimits(), false, null, null, null, null, null, null);

@@ -132,18 +132,25 @@ public final class Lifecycle {
             ContainerState st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "",
                     ann, cg.paths(), true);
             store.save(st);
-            try {
-                cg.create();
-                cg.apply(DeviceRules.effective(linux == null ? null : linux.resources(), linux == null ? null : linux.devices()));
-                io.jrunc.cli.Trace.mark("cgroup created and applied");
-            } catch (JruncException e) {
-                if (sys.geteuid() == 0) throw e;
-                // Rootless without a delegated cgroup: run without one, as runc does, and say so.
-                warn.accept("rootless: running without a cgroup, resource limits are not applied (" + e.getMessage() + ")");
-                try { cg.destroy(); } catch (RuntimeException ignored) { }
-                cg = Cgroup.none();
-                st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "", ann, cg.paths(), false);
-                store.save(st);
+            Spec.Resources resources = DeviceRules.effective(linux == null ? null : linux.resources(),
+                    linux == null ? null : linux.devices());
+            // As root the cgroup is made after the init exists: mkdir waits for cgroup_mutex, which the
+            // Prewarm thread's migration holds through its RCU grace period, so planning and cloning go
+            // first. Rootless may have to run without a cgroup, which changes the plan: made first then.
+            boolean cgroupFirst = sys.geteuid() != 0;
+            if (cgroupFirst) {
+                try {
+                    cg.create();
+                    cg.apply(resources);
+                    io.jrunc.cli.Trace.mark("cgroup created and applied");
+                } catch (JruncException e) {
+                    // Rootless without a delegated cgroup: run without one, as runc does, and say so.
+                    warn.accept("rootless: running without a cgroup, resource limits are not applied (" + e.getMessage() + ")");
+                    try { cg.destroy(); } catch (RuntimeException ignored) { }
+                    cg = Cgroup.none();
+                    st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "", ann, cg.paths(), false);
+                    store.save(st);
+                }
             }
 
             List<Planner.CgroupBind> binds = cgroupBinds(cg);
@@ -169,6 +176,11 @@ public final class Lifecycle {
             if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
             initPid = Integer.parseInt(msg.substring(4).trim());
             long start = Proc.startTime(initPid);
+            if (!cgroupFirst) {
+                cg.create();
+                cg.apply(resources);
+                io.jrunc.cli.Trace.mark("cgroup created and applied");
+            }
             cg.addProcess(initPid);
             io.jrunc.cli.Trace.mark("init in cgroup");
             st = new ContainerState(o.id(), initPid, start, bundle.toString(), rootfs.toString(), created, "", ann,

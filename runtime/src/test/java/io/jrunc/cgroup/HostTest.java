@@ -136,23 +136,4 @@ class HostTest {
         assertEquals(List.of(), nothing.pids());
         assertThrows(JruncException.class, nothing::create);
     }
-
-    /** Prewarm's target: our own cgroup.procs in the first hierarchy, seen through the mount's root. */
-    @Test
-    void ownProcsFileForThePrewarm() {
-        assertEquals("/sys/fs/cgroup/cpu/cgroup.procs", host("hybrid", null).ownProcsFile());
-        assertEquals("/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/cgroup.procs", host("v2", null).ownProcsFile());
-        // a container's view: the hierarchy's root is /docker/abc, our cgroup /docker/abc is the mount point itself
-        assertEquals("/sys/fs/cgroup/cpu,cpuacct/cgroup.procs", host("nested", null).ownProcsFile());
-        assertNull(new Host("", "", "").ownProcsFile(), "no cgroup mounts: nothing to write");
-    }
-
-    /** On this machine the file exists and lists this JVM: writing "0" to it changes nothing. */
-    @Test
-    void ownProcsFileOnThisHostListsThisProcess() throws Exception {
-        String f = Host.current().ownProcsFile();
-        org.junit.jupiter.api.Assumptions.assumeTrue(f != null, "no cgroup mount");
-        List<String> procs = java.nio.file.Files.readAllLines(java.nio.file.Path.of(f));
-        assertTrue(procs.contains(Long.toString(ProcessHandle.current().pid())), f + " lists " + procs);
-    }
 }
