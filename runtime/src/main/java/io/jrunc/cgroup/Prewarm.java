@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
  * one, does not wait again. So `create`, `run` and `exec` start this thread first thing: it moves this
  * process into the cgroup it is already in (a migration that changes nothing; a pid that does not exist
  * fails before the lock and would not do) and so the grace period passes while the JVM parses, validates
- * and plans. The container's own migration comes 15-20 ms later and finds it passed.
+ * and plans. The container's own migration comes 15-50 ms later (planning a seccomp profile takes 25 ms
+ * of libseccomp): to find the grace period still passed then, the thread repeats its no-op write every
+ * few milliseconds (each holds cgroup_mutex for microseconds once warm) until {@link #done} or a bound.
  *
  * <p>Only a cgroup.procs that lists this process is written, so a guessed path can never move it; every
  * failure (rootless, unusual mounts) is ignored and the real write then waits as before.
@@ -26,8 +28,19 @@ public final class Prewarm extends Thread {
         setDaemon(true);
     }
 
+    /** Between two writes: shorter than the grace periods measured here (7-17 ms), so it stays passed. */
+    private static final long INTERVAL_MS = 4;
+    /** Create plans in 15-50 ms; past this the thread gives up and a late migration waits as before. */
+    private static final long BOUND_MS = 400;
+    private static volatile boolean done;
+
     public static void begin() {
         new Prewarm().start();
+    }
+
+    /** The container's process is in its cgroup (or never will be): the thread stops. */
+    public static void done() {
+        done = true;
     }
 
     @Override public void run() {
@@ -39,10 +52,17 @@ public final class Prewarm extends Thread {
             io.jrunc.cli.Trace.mark("prewarm: writing " + procs);
             // "0" is the writing thread's own thread group: the whole JVM, already in this cgroup
             try (FileChannel ch = FileChannel.open(Path.of(procs), StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(new byte[]{'0'}));
+                ByteBuffer zero = ByteBuffer.wrap(new byte[]{'0'});
+                ch.write(zero);
+                io.jrunc.cli.Trace.mark("prewarm: grace period over");
+                long end = System.nanoTime() + BOUND_MS * 1_000_000;
+                while (!done && System.nanoTime() < end) {
+                    Thread.sleep(INTERVAL_MS);
+                    zero.rewind();
+                    ch.write(zero);
+                }
             }
-            io.jrunc.cli.Trace.mark("prewarm: grace period over");
-        } catch (IOException | RuntimeException ignored) {
+        } catch (IOException | RuntimeException | InterruptedException ignored) {
             // only time is lost
         }
     }

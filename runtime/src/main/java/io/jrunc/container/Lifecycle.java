@@ -182,6 +182,7 @@ public final class Lifecycle {
                 io.jrunc.cli.Trace.mark("cgroup created and applied");
             }
             cg.addProcess(initPid);
+            io.jrunc.cgroup.Prewarm.done();
             io.jrunc.cli.Trace.mark("init in cgroup");
             st = new ContainerState(o.id(), initPid, start, bundle.toString(), rootfs.toString(), created, "", ann,
                     cg.paths(), true);
@@ -349,6 +350,7 @@ public final class Lifecycle {
             // The init we joined must still be the one we recorded, or we joined a stranger's namespaces.
             if (!Proc.isAlive(s.pid(), s.initStartTime())) throw new JruncException("container not running");
             if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) Cgroup.load(s.cgroupPaths()).addProcess(pid);
+            io.jrunc.cgroup.Prewarm.done();
             sys.send(sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
             awaitReady(sys, sock, "waiting for the process to be ready", spec.linux() == null ? null : spec.linux().seccomp(),
                     pid, s.toHookState(status));
