@@ -116,6 +116,7 @@ public final class Lifecycle {
         Cgroup cg = null;
         int initPid = 0;
         int sock = -1;
+        CgroupSetup setup = null;
         try (StateStore.Lock lock = store.lock(o.id())) {
             Files.write(dir.resolve(StateStore.CONFIG), raw[0]);
             Path fifo = dir.resolve(StateStore.FIFO);
@@ -134,10 +135,11 @@ public final class Lifecycle {
             store.save(st);
             Spec.Resources resources = DeviceRules.effective(linux == null ? null : linux.resources(),
                     linux == null ? null : linux.devices());
-            // As root the cgroup is made after the init exists: mkdir waits for cgroup_mutex, which the
-            // Prewarm thread's migration holds through its RCU grace period, so planning and cloning go
-            // first. Rootless may have to run without a cgroup, which changes the plan: made first then.
+            // As root the cgroup is made on a second thread while this one plans and clones (mkdir may
+            // wait for cgroup_mutex, which the Prewarm thread's migration holds through its RCU grace
+            // period). Rootless may have to run without a cgroup, which changes the plan: made first then.
             boolean cgroupFirst = sys.geteuid() != 0;
+            if (!cgroupFirst) setup = CgroupSetup.begin(cg, resources);
             if (cgroupFirst) {
                 try {
                     cg.create();
@@ -176,9 +178,8 @@ public final class Lifecycle {
             if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
             initPid = Integer.parseInt(msg.substring(4).trim());
             long start = Proc.startTime(initPid);
-            if (!cgroupFirst) {
-                cg.create();
-                cg.apply(resources);
+            if (setup != null) {
+                setup.finish();
                 io.jrunc.cli.Trace.mark("cgroup created and applied");
             }
             cg.addProcess(initPid);
@@ -222,6 +223,7 @@ public final class Lifecycle {
                 try { sys.kill(initPid, Signals.SIGKILL); } catch (LinuxException ignored) { }
                 try { sys.waitpid(initPid, 0); } catch (LinuxException ignored) { }
             }
+            if (setup != null) setup.await(); // its failure, if any, is the one being reported or a lesser one
             if (cg != null) {
                 try { cg.destroy(); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
             }
@@ -229,6 +231,55 @@ public final class Lifecycle {
             if (e instanceof IOException io) throw new JruncException(io.getMessage(), io);
             if (e instanceof RuntimeException r) throw r;
             throw (Error) e;
+        }
+    }
+
+    /** Makes the container's cgroup and writes its limits on a second thread (create as root). */
+    private static final class CgroupSetup extends Thread {
+        private final Cgroup cg;
+        private final Spec.Resources resources;
+        private volatile Throwable failed;
+
+        private CgroupSetup(Cgroup cg, Spec.Resources resources) {
+            super("jrunc-cgroup-setup");
+            this.cg = cg;
+            this.resources = resources;
+            setDaemon(true);
+        }
+
+        static CgroupSetup begin(Cgroup cg, Spec.Resources resources) {
+            CgroupSetup t = new CgroupSetup(cg, resources);
+            t.start();
+            return t;
+        }
+
+        @Override public void run() {
+            try {
+                cg.create();
+                cg.apply(resources);
+            } catch (RuntimeException | Error e) {
+                failed = e;
+            }
+        }
+
+        void await() {
+            boolean interrupted = false;
+            while (isAlive()) {
+                try {
+                    join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+
+        /** Waits, then throws what the thread threw (field-naming JruncExceptions included). */
+        void finish() {
+            await();
+            Throwable f = failed;
+            if (f instanceof RuntimeException r) throw r;
+            if (f instanceof Error e) throw e;
         }
     }
 
