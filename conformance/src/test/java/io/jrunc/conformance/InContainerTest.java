@@ -276,4 +276,63 @@ class InContainerTest extends ConformanceBase {
         assertTrue(out.contains("Permission denied"), "mkdir gets errnoRet 13 (EACCES): " + out);
         assertEquals("1", line(out, "pid="));
     }
+
+    private static TestBundle mkdirDenied(TestBundle b, int errno) {
+        b.config.with("root").put("readonly", false);
+        ObjectNode sc = b.linux().putObject("seccomp");
+        sc.put("defaultAction", "SCMP_ACT_ALLOW");
+        sc.putArray("architectures").add("SCMP_ARCH_X86_64").add("SCMP_ARCH_X86");
+        ObjectNode rule = sc.putArray("syscalls").addObject();
+        rule.putArray("names").add("mkdir").add("mkdirat");
+        rule.put("action", "SCMP_ACT_ERRNO").put("errnoRet", errno);
+        return b;
+    }
+
+    private static List<Path> entries(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    /**
+     * jrunc keeps compiled seccomp programs in <root>/@seccomp: the same profile again runs the stored
+     * program (one entry, not rewritten), and what runs is the stored program: an entry given another
+     * profile's program shows that program's errno in the container.
+     */
+    @ParameterizedTest @MethodSource("runtimes")
+    void seccompProgramsComeFromTheCacheTheSecondTime(String name) throws Exception {
+        Assumptions.assumeTrue(name.equals("jrunc"), "jrunc's own cache");
+        Rt r = rt(name);
+        String sh = "mkdir /tmp/x 2>&1; grep -E '^Seccomp:' /proc/self/status";
+        TestBundle a = mkdirDenied(bundle().sh(sh), 13);
+        assertTrue(runIn(r, a).contains("Permission denied"));
+        Path cache = r.root.resolve("@seccomp");
+        List<Path> first = entries(cache);
+        assertEquals(1, first.size(), "one profile, one entry: " + first);
+        long written = Files.getLastModifiedTime(first.get(0)).toMillis();
+        Thread.sleep(20);
+        String again = runIn(r, a);
+        assertTrue(again.contains("Permission denied"), again);
+        assertEquals("2", line(again, "Seccomp:"));
+        assertEquals(first, entries(cache), "a hit adds nothing");
+        assertEquals(written, Files.getLastModifiedTime(first.get(0)).toMillis(), "a hit rewrites nothing");
+
+        TestBundle b = mkdirDenied(bundle().sh(sh), 39); // ENOTEMPTY
+        assertTrue(runIn(r, b).contains("Directory not empty"));
+        List<Path> both = entries(cache);
+        assertEquals(2, both.size());
+        Path ea = first.get(0), eb = both.get(both.get(0).equals(ea) ? 1 : 0);
+        // entry: magic line, key length, key, flags, program length, program (SeccompCache)
+        java.nio.ByteBuffer x = java.nio.ByteBuffer.wrap(Files.readAllBytes(ea)), y = java.nio.ByteBuffer.wrap(Files.readAllBytes(eb));
+        int magic = "jrunc-seccomp-cache 1\n".length();
+        int ka = x.getInt(magic), kb = y.getInt(magic);
+        byte[] headA = java.util.Arrays.copyOf(x.array(), magic + 4 + ka);
+        byte[] tailB = java.util.Arrays.copyOfRange(y.array(), magic + 4 + kb, y.capacity());
+        byte[] swapped = new byte[headA.length + tailB.length];
+        System.arraycopy(headA, 0, swapped, 0, headA.length);
+        System.arraycopy(tailB, 0, swapped, headA.length, tailB.length);
+        Files.write(ea, swapped);
+        String fromCache = runIn(r, a);
+        assertTrue(fromCache.contains("Directory not empty"), "profile A ran the program stored for it: " + fromCache);
+    }
 }

@@ -37,6 +37,7 @@ final class Commands {
         this.logFormat = logFormat;
         this.debug = debug;
         this.store = new StateStore(Path.of(root));
+        io.jrunc.seccomp.SeccompCache.useDirectory(Path.of(root).resolve(StateStore.SECCOMP_CACHE));
         this.life = new Lifecycle(store, Log::warn);
     }
 

@@ -4,6 +4,7 @@ import io.jrunc.JruncException;
 import io.jrunc.bundle.Spec;
 import io.jrunc.sys.LinuxException;
 import io.jrunc.sys.Seccomp;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -187,6 +188,13 @@ public final class SeccompCompiler {
         }
 
         Seccomp.load();
+        Path cacheDir = SeccompCache.directory();
+        String build = cacheDir == null ? null : SeccompCache.build();
+        byte[] key = build == null ? null : SeccompCache.key(s, Seccomp.version(), Seccomp.nativeArch(), build);
+        if (key != null) {
+            Compiled hit = SeccompCache.get(cacheDir, key);
+            if (hit != null) return hit;
+        }
         long ctx = Seccomp.init(def);
         try {
             List<Integer> tokens = new ArrayList<>();
@@ -233,7 +241,9 @@ public final class SeccompCompiler {
             if (bpf.length == 0 || bpf.length % 8 != 0 || bpf.length / 8 > 4096)
                 throw JruncException.config("/linux/seccomp", "the seccomp filter has " + bpf.length / 8
                         + " BPF instructions; the kernel takes at most 4096");
-            return new Compiled(bpf, flags);
+            Compiled out = new Compiled(bpf, flags);
+            if (key != null) SeccompCache.put(cacheDir, key, out);
+            return out;
         } finally {
             Seccomp.release(ctx);
         }

@@ -144,11 +144,15 @@ public final class StateStore {
         }
     }
 
+    /** The seccomp cache's directory in the root (io.jrunc.seccomp.SeccompCache): '@' is in no container id. */
+    public static final String SECCOMP_CACHE = "@seccomp";
+
     public List<String> ids() {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(root)) return out;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-            for (Path p : ds) if (Files.isDirectory(p)) out.add(p.getFileName().toString());
+            for (Path p : ds)
+                if (Files.isDirectory(p) && !p.getFileName().toString().startsWith("@")) out.add(p.getFileName().toString());
         } catch (IOException e) {
             throw new JruncException("cannot list " + root + ": " + e.getMessage(), e);
         }
