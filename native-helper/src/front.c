@@ -1,9 +1,14 @@
 /*
  * The front of the `jrunc` entry binary (launch.c): answers the commands that decide nothing -- `state`, `kill` (one
- * signal to the init) and `start` without poststart hooks -- from the files Java wrote at create
- * (docs/state-format.md: `fast`, `state.tmpl`), without starting a JVM. Anything else, any flag it does
- * not know, any state it does not expect, and every error: return FRONT_FALLBACK before doing anything, and
- * the launcher execs the JVM, which does the same thing the slow way and reports errors in one voice.
+ * signal to the init), `start` without poststart hooks, `delete` of a stopped container without poststop hooks,
+ * `list`, `ps --format json` -- from the files Java wrote at create (docs/state-format.md: `fast`, `state.tmpl`,
+ * `list.tmpl`), and `--version` and `features` from the files the build wrote next to the jar, without starting a
+ * JVM. Anything else, any flag it does not know, any state it does not expect, and every error: return
+ * FRONT_FALLBACK before doing or printing anything, and the launcher execs the JVM, which does the same thing the
+ * slow way and reports errors in one voice.
+ *
+ * No JSON is parsed here: `fast` and `front.stamp` are flat lines, the rest are templates or finished outputs.
+ * Every read is bounded; a file that does not fit its buffer is a reason to fall back, never truncated.
  */
 #define _GNU_SOURCE
 #include "init.h"
@@ -18,9 +23,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #define FALLBACK FRONT_FALLBACK
+#define TOO_BIG (-2)
 
 struct fast {
     long pid;
@@ -29,21 +36,114 @@ struct fast {
     int poststart, poststop;
     int ncgroups;
     char cgroups[32][512]; /* directories delete removes */
+    /* Keys added for list and ps; absent in directories written by an older create (then: the JVM answers). */
+    bool has_procs, has_bundle, has_created, has_owner;
+    char procs[4096];   /* the directory `ps` walks (its cgroup.procs and every child's), or "-" */
+    char bundle[4096];
+    char created[64];
+    unsigned long long owner_uid; /* the state directory's owner at create, and its user name then */
+    char owner[256];
 };
 
-static int read_file(const char *path, char *buf, size_t size) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+/*
+ * Reads all of dirfd/path (O_NOFOLLOW when nofollow) into buf, NUL-terminated. Returns the length, -1 when it
+ * cannot be opened or read, TOO_BIG when it does not fit in size - 1 bytes. st (optional) gets its fstat.
+ */
+static int read_at(int dirfd, const char *path, bool nofollow, char *buf, size_t size, struct stat *st) {
+    int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0) return -1;
+    if (st && fstat(fd, st) < 0) {
+        close(fd);
+        return -1;
+    }
     size_t n = 0;
-    while (n + 1 < size) {
-        ssize_t r = read(fd, buf + n, size - 1 - n);
+    int rc = 0;
+    for (;;) {
+        char probe;
+        bool full = n + 1 >= size;
+        ssize_t r = full ? read(fd, &probe, 1) : read(fd, buf + n, size - 1 - n);
         if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        n += (size_t)r;
+        if (r < 0) rc = -1;
+        else if (r > 0 && full) rc = TOO_BIG;
+        else if (r > 0) {
+            n += (size_t)r;
+            continue;
+        }
+        break;
     }
     close(fd);
     buf[n] = 0;
-    return (int)n;
+    return rc < 0 ? rc : (int)n;
+}
+
+static int read_file(const char *path, char *buf, size_t size) { return read_at(AT_FDCWD, path, false, buf, size, NULL); }
+
+/* A growing output buffer; any failure (or more than 64 MiB) sets fail and the command falls back. */
+struct out {
+    char *p;
+    size_t len, cap;
+    bool fail;
+};
+
+static void put(struct out *o, const char *s, size_t n) {
+    if (o->fail) return;
+    if (o->len + n + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap : 4096;
+        while (cap < o->len + n + 1) cap *= 2;
+        char *p = cap > (64u << 20) ? NULL : realloc(o->p, cap);
+        if (!p) {
+            o->fail = true;
+            return;
+        }
+        o->p = p;
+        o->cap = cap;
+    }
+    memcpy(o->p + o->len, s, n);
+    o->len += n;
+    o->p[o->len] = 0;
+}
+
+static void puts_out(struct out *o, const char *s) { put(o, s, strlen(s)); }
+
+static void spaces(struct out *o, size_t n) {
+    while (n--) put(o, " ", 1);
+}
+
+/*
+ * What the JVM prints goes through stdout.encoding (ASCII under LANG=C): only ASCII output is certainly the
+ * same bytes, so a non-ASCII byte anywhere (a bundle path, an annotation) sends the command to the JVM.
+ */
+static bool ascii(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) return false;
+    return true;
+}
+
+/*
+ * The answer, once nothing can fall back any more. Like the JVM (which ignores SIGPIPE and whose PrintStream
+ * swallows write errors) a closed or full stdout still exits 0; SIGPIPE is ignored only now, so a JVM started
+ * after a fallback never inherits that.
+ */
+static int emit(const char *s, size_t n) {
+    signal(SIGPIPE, SIG_IGN);
+    while (n > 0) {
+        ssize_t w = write(STDOUT_FILENO, s, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int emit_out(struct out *o) {
+    if (o->fail || !ascii(o->p ? o->p : "", o->len)) {
+        free(o->p);
+        return FALLBACK;
+    }
+    int rc = emit(o->p ? o->p : "", o->len);
+    free(o->p);
+    return rc;
 }
 
 static bool valid_id(const char *id) {
@@ -53,25 +153,78 @@ static bool valid_id(const char *id) {
     return true;
 }
 
-static bool load_fast(const char *dir, struct fast *f) {
-    char path[4200], buf[20000];
-    snprintf(path, sizeof(path), "%s/fast", dir);
-    if (read_file(path, buf, sizeof(buf)) <= 0) return false;
+/* Decimal digits only, no sign, no overflow. */
+static bool parse_ull(const char *s, unsigned long long *v) {
+    if (!*s) return false;
+    unsigned long long n = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || n > (~0ULL - 9) / 10) return false;
+        n = n * 10 + (unsigned)(*s - '0');
+    }
+    *v = n;
+    return true;
+}
+
+static bool copy(char *dst, size_t size, const char *src) { return (size_t)snprintf(dst, size, "%s", src) < size; }
+
+static bool flag01(const char *s, int *v) {
+    if (strcmp(s, "0") && strcmp(s, "1")) return false;
+    *v = *s - '0';
+    return true;
+}
+
+/* `fast` (docs/state-format.md): "v1", then "key value" lines; keys this reader does not know are skipped. */
+static bool parse_fast(char *buf, struct fast *f) {
     memset(f, 0, sizeof(*f));
-    bool v = false, pid = false, st = false;
-    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-        if (!strcmp(line, "v1")) v = true;
-        else if (!strncmp(line, "pid ", 4)) pid = (f->pid = strtol(line + 4, NULL, 10)) > 0;
-        else if (!strncmp(line, "starttime ", 10)) { f->starttime = strtoull(line + 10, NULL, 10); st = true; }
-        else if (!strncmp(line, "freezer ", 8)) snprintf(f->freezer, sizeof(f->freezer), "%s", line + 8);
-        else if (!strncmp(line, "poststart ", 10)) f->poststart = atoi(line + 10);
-        else if (!strncmp(line, "poststop ", 9)) f->poststop = atoi(line + 9);
-        else if (!strncmp(line, "cgroup ", 7)) {
-            if (f->ncgroups == 32) return false;
-            snprintf(f->cgroups[f->ncgroups++], sizeof(f->cgroups[0]), "%s", line + 7);
+    size_t len = strlen(buf);
+    if (len == 0 || buf[len - 1] != '\n') return false; /* Java ends every line: anything else is cut short */
+    bool pid = false, st = false, ok = true;
+    int lineno = 0;
+    for (char *line = buf, *next; *line && ok; line = next) {
+        next = strchr(line, '\n');
+        *next++ = 0;
+        if (lineno++ == 0) {
+            if (strcmp(line, "v1")) return false;
+            continue;
+        }
+        char *v = strchr(line, ' ');
+        if (!v) continue;
+        *v++ = 0;
+        unsigned long long n;
+        if (!strcmp(line, "pid")) ok = pid = parse_ull(v, &n) && n > 0 && n <= 0x7fffffff && (f->pid = (long)n) > 0;
+        else if (!strcmp(line, "starttime")) ok = st = parse_ull(v, &f->starttime);
+        else if (!strcmp(line, "freezer")) ok = copy(f->freezer, sizeof(f->freezer), v);
+        else if (!strcmp(line, "poststart")) ok = flag01(v, &f->poststart);
+        else if (!strcmp(line, "poststop")) ok = flag01(v, &f->poststop);
+        else if (!strcmp(line, "cgroup")) ok = f->ncgroups < 32 && copy(f->cgroups[f->ncgroups++], sizeof(f->cgroups[0]), v);
+        /* list's and ps' keys: one that does not fit only sends those two commands to the JVM */
+        else if (!strcmp(line, "procs")) f->has_procs = copy(f->procs, sizeof(f->procs), v);
+        else if (!strcmp(line, "bundle")) f->has_bundle = copy(f->bundle, sizeof(f->bundle), v);
+        else if (!strcmp(line, "created")) f->has_created = copy(f->created, sizeof(f->created), v);
+        else if (!strcmp(line, "owner")) {
+            char *name = strchr(v, ' ');
+            if (name) *name++ = 0;
+            f->has_owner = name && parse_ull(v, &f->owner_uid) && copy(f->owner, sizeof(f->owner), name);
         }
     }
-    return v && pid && st && f->freezer[0];
+    return ok && pid && st && f->freezer[0];
+}
+
+/* read_at for text: false unless it is all there, and has no NUL byte (Java writes none). */
+static bool read_text_at(int dirfd, const char *path, char *buf, size_t size, struct stat *st) {
+    int n = read_at(dirfd, path, true, buf, size, st);
+    return n > 0 && strlen(buf) == (size_t)n;
+}
+
+static bool load_fast_at(int dirfd, const char *path, struct fast *f, struct stat *st) {
+    char buf[32768];
+    return read_text_at(dirfd, path, buf, sizeof(buf), st) && parse_fast(buf, f);
+}
+
+static bool load_fast(const char *dir, struct fast *f) {
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/fast", dir);
+    return load_fast_at(AT_FDCWD, path, f, NULL);
 }
 
 /* The init is alive iff /proc/<pid>/stat has our start time and is not a zombie (never trust a pid). */
@@ -95,29 +248,50 @@ static bool frozen(const struct fast *f) {
     return strstr(buf, "FROZEN") == buf || strstr(buf, "frozen 1");
 }
 
+/* As Java's StateStore.status: stopped, else paused (first, as in runc), else created while exec.fifo exists. */
+static const char *status_at(int dirfd, const char *fifo, const struct fast *f) {
+    struct stat st;
+    if (!alive(f)) return "stopped";
+    if (frozen(f)) return "paused";
+    return fstatat(dirfd, fifo, &st, 0) == 0 ? "created" : "running";
+}
+
 static const char *status(const char *dir, const struct fast *f) {
     char path[4200];
-    if (!alive(f)) return "stopped";
-    if (frozen(f)) return "paused"; /* first, as in Java's StateStore.status and runc */
     snprintf(path, sizeof(path), "%s/exec.fifo", dir);
-    return access(path, F_OK) == 0 ? "created" : "running";
+    return status_at(AT_FDCWD, path, f);
+}
+
+/*
+ * A template (state.tmpl, list.tmpl) filled in: the first @PID@ and the first "@STATUS@" are Java's placeholders
+ * (pid precedes status, and both precede every value taken from the bundle).
+ */
+static bool fill(struct out *o, char *tmpl, const char *st, const struct fast *f) {
+    char *s = strstr(tmpl, "\"@STATUS@\""), *p = strstr(tmpl, "@PID@");
+    if (!s || !p || p > s) return false;
+    char pid[32];
+    snprintf(pid, sizeof(pid), "%ld", !strcmp(st, "stopped") ? 0L : f->pid);
+    put(o, tmpl, (size_t)(p - tmpl));
+    puts_out(o, pid);
+    put(o, p + 5, (size_t)(s - (p + 5)));
+    puts_out(o, "\"");
+    puts_out(o, st);
+    puts_out(o, "\"");
+    puts_out(o, s + 10);
+    return true;
 }
 
 /* state.tmpl is Java's exact `state` output with "@STATUS@" and @PID@ left to fill in. */
 static int do_state(const char *dir, const struct fast *f) {
     char path[4200], tmpl[65536];
     snprintf(path, sizeof(path), "%s/state.tmpl", dir);
-    if (read_file(path, tmpl, sizeof(tmpl)) <= 0) return FALLBACK;
-    const char *st = status(dir, f);
-    char *s = strstr(tmpl, "\"@STATUS@\""), *p = strstr(tmpl, "@PID@");
-    if (!s || !p || p > s) return FALLBACK; /* Java writes pid before status (runc's order) */
-    *p = 0;
-    fputs(tmpl, stdout);
-    if (!strcmp(st, "stopped")) fputs("0", stdout); else printf("%ld", f->pid);
-    *s = 0;
-    fputs(p + 5, stdout);
-    printf("\"%s\"%s", st, s + 10);
-    return fflush(stdout) == 0 ? 0 : FALLBACK;
+    if (!read_text_at(AT_FDCWD, path, tmpl, sizeof(tmpl), NULL)) return FALLBACK;
+    struct out o = {0};
+    if (!fill(&o, tmpl, status(dir, f), f)) {
+        free(o.p);
+        return FALLBACK;
+    }
+    return emit_out(&o);
 }
 
 static int signal_number(const char *s) {
@@ -202,10 +376,516 @@ static int do_delete(const char *dir, const struct fast *f) {
     return rmdir(dir) == 0 ? 0 : FALLBACK;
 }
 
+/*
+ * One flag as urfave/cli (and Java's Args) reads it: "-name", "--name", "-name=v", "--name=v". Returns the
+ * name (without dashes) in name and the inline value or NULL in *inline_value; false for "-", "--" or a
+ * name too long.
+ */
+static bool flag(const char *arg, char *name, size_t size, const char **inline_value) {
+    if (arg[0] != '-' || !arg[1] || !strcmp(arg, "--")) return false;
+    const char *a = arg + (arg[1] == '-' ? 2 : 1);
+    const char *eq = strchr(a, '=');
+    size_t n = eq ? (size_t)(eq - a) : strlen(a);
+    if (n == 0 || n >= size) return false;
+    memcpy(name, a, n);
+    name[n] = 0;
+    *inline_value = eq ? eq + 1 : NULL;
+    return true;
+}
+
+/* ---------------------------------------------------------------- list */
+
+struct row {
+    char *f[6]; /* ID PID STATUS BUNDLE CREATED OWNER */
+};
+
+static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void free_names(char **names, size_t n) {
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+/*
+ * The container directories under root, sorted as Java's String.sort (ids are ASCII: byte order). false for
+ * anything Java would see differently: a symlink (Java follows it), a directory whose name is no valid id.
+ */
+static bool list_names(int rootfd, char ***names_out, size_t *n_out) {
+    *names_out = NULL;
+    *n_out = 0;
+    if (rootfd < 0) return true; /* no root: no containers */
+    int fd = dup(rootfd);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) {
+        if (fd >= 0) close(fd);
+        return false;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    while (ok) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (!e) {
+            ok = errno == 0;
+            break;
+        }
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        /* '@' is in no container id: jrunc's own entries (the seccomp cache, @seccomp), as in StateStore.ids */
+        if (e->d_name[0] == '@') continue;
+        unsigned char type = e->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            if (fstatat(rootfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                ok = false;
+                break;
+            }
+            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+        }
+        if (type == DT_LNK || (type == DT_DIR && !valid_id(e->d_name))) ok = false;
+        if (!ok || type != DT_DIR) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **p = cap > 1000000 ? NULL : realloc(names, cap * sizeof(char *));
+            if (!p) {
+                ok = false;
+                break;
+            }
+            names = p;
+        }
+        if (!(names[n] = strdup(e->d_name))) ok = false;
+        else n++;
+    }
+    closedir(d);
+    if (!ok) {
+        free_names(names, n);
+        return false;
+    }
+    if (n) qsort(names, n, sizeof(char *), cmp_names);
+    *names_out = names;
+    *n_out = n;
+    return true;
+}
+
+/* Java's Commands.table: Go's tabwriter as runc sets it up (minwidth 12, padding 3), last column unpadded. */
+static void table(struct out *o, struct row *rows, size_t n) {
+    size_t w[5];
+    for (int c = 0; c < 5; c++) {
+        w[c] = 12;
+        for (size_t r = 0; r < n; r++)
+            if (strlen(rows[r].f[c]) + 3 > w[c]) w[c] = strlen(rows[r].f[c]) + 3;
+    }
+    for (size_t r = 0; r < n; r++) {
+        for (int c = 0; c < 6; c++) {
+            puts_out(o, rows[r].f[c]);
+            if (c < 5) spaces(o, w[c] - strlen(rows[r].f[c]));
+        }
+        puts_out(o, "\n");
+    }
+}
+
+/* One container of `list`, or false for the JVM. */
+static bool list_one(int rootfd, const char *name, const struct stat *passwd, bool json, bool first, struct out *o,
+                     struct row *row) {
+    int dfd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0) return false;
+    struct fast f;
+    struct stat dst, fst, sst;
+    char tmpl[65536];
+    bool ok = fstat(dfd, &dst) == 0 && load_fast_at(dfd, "fast", &f, &fst) && f.has_bundle && f.has_created &&
+              f.has_owner
+              /* the owner's name was resolved at create: still the same owner, and no user renamed since */
+              && dst.st_uid == f.owner_uid &&
+              (passwd->st_mtim.tv_sec < fst.st_mtim.tv_sec ||
+               (passwd->st_mtim.tv_sec == fst.st_mtim.tv_sec && passwd->st_mtim.tv_nsec <= fst.st_mtim.tv_nsec))
+              /* Java lists what has a state.json */
+              && fstatat(dfd, "state.json", &sst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sst.st_mode);
+    const char *st = ok ? status_at(dfd, "exec.fifo", &f) : NULL;
+    if (ok && json) {
+        ok = read_text_at(dfd, "list.tmpl", tmpl, sizeof(tmpl), NULL);
+        if (ok && !first) puts_out(o, ",");
+        ok = ok && fill(o, tmpl, st, &f);
+    }
+    close(dfd);
+    if (!ok || !row) return ok;
+    char pid[32];
+    snprintf(pid, sizeof(pid), "%ld", !strcmp(st, "stopped") ? 0L : f.pid);
+    const char *v[6] = {name, pid, st, f.bundle, f.created, f.owner};
+    for (int c = 0; c < 6; c++)
+        if (!(row->f[c] = strdup(v[c]))) ok = false;
+    return ok;
+}
+
+/* list [-f|--format table|json] [-q|--quiet]: Java's Commands.list byte for byte. */
+static int do_list(const char *root, int argc, char **argv) {
+    bool quiet = false, json = false;
+    for (int i = 0; i < argc; i++) {
+        char name[16];
+        const char *v;
+        if (!flag(argv[i], name, sizeof(name), &v)) return FALLBACK; /* a positional, "--", --help...: the JVM's */
+        if (!strcmp(name, "q") || !strcmp(name, "quiet")) {
+            if (v && strcmp(v, "true") && strcmp(v, "false")) return FALLBACK;
+            quiet = !v || !strcmp(v, "true");
+        } else if (!strcmp(name, "f") || !strcmp(name, "format")) {
+            if (!v && i + 1 >= argc) return FALLBACK;
+            if (!v) v = argv[++i];
+            if (strcmp(v, "table") && strcmp(v, "json")) return FALLBACK; /* the error is the JVM's */
+            json = !strcmp(v, "json");
+        } else {
+            return FALLBACK;
+        }
+    }
+    if (quiet) json = false;
+    int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0 && errno != ENOENT) return FALLBACK; /* Java lists nothing for a missing root */
+    char **names;
+    size_t n;
+    struct stat passwd;
+    if (!list_names(rootfd, &names, &n) || (n && stat("/etc/passwd", &passwd) < 0)) {
+        free_names(names, n);
+        if (rootfd >= 0) close(rootfd);
+        return FALLBACK;
+    }
+    struct out o = {0};
+    struct row *rows = quiet || json ? NULL : calloc(n + 1, sizeof(struct row));
+    bool ok = quiet || json || rows;
+    if (rows) {
+        const char *h[6] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"};
+        for (int c = 0; c < 6; c++) ok = ok && (rows[0].f[c] = strdup(h[c]));
+    }
+    if (json) puts_out(&o, "[");
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = list_one(rootfd, names[i], &passwd, json, i == 0, &o, rows ? &rows[i + 1] : NULL);
+        if (ok && quiet) {
+            puts_out(&o, names[i]);
+            puts_out(&o, "\n");
+        }
+    }
+    if (json) puts_out(&o, "]\n");
+    if (ok && rows) table(&o, rows, n + 1);
+    if (rows) {
+        for (size_t r = 0; r <= n; r++)
+            for (int c = 0; c < 6; c++) free(rows[r].f[c]);
+        free(rows);
+    }
+    free_names(names, n);
+    if (rootfd >= 0) close(rootfd);
+    if (!ok) {
+        free(o.p);
+        return FALLBACK;
+    }
+    return emit_out(&o);
+}
+
+/* ---------------------------------------------------------------- ps --format json */
+
+/*
+ * Java's Fs.procs: the pids in dirfd's cgroup.procs, then each child directory's, depth first in readdir
+ * order. A directory that vanished has none (as in Java); anything else unexpected is the JVM's.
+ */
+static bool procs_walk(int dirfd, int depth, struct out *o, bool *first) {
+    if (depth > 32) return false;
+    static char buf[1 << 20]; /* done with before the recursion below */
+    int n = read_at(dirfd, "cgroup.procs", true, buf, sizeof(buf), NULL);
+    if (n == -1 && errno == ENOENT) return true; /* Java: unreadable procs -> nothing below either */
+    if (n < 0 || strlen(buf) != (size_t)n) return false;
+    for (char *line = buf, *next; *line; line = next) {
+        next = strchr(line, '\n');
+        if (!next) return false; /* the kernel ends every line */
+        *next++ = 0;
+        unsigned long long pid;
+        if (!parse_ull(line, &pid) || pid > 0x7fffffff) return false;
+        if (!*first) puts_out(o, ",");
+        *first = false;
+        puts_out(o, line);
+    }
+    int fd = dup(dirfd);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) {
+        if (fd >= 0) close(fd);
+        return false;
+    }
+    bool ok = true;
+    while (ok) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (!e) {
+            ok = errno == 0;
+            break;
+        }
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        /* '@' is in no container id: jrunc's own entries (the seccomp cache, @seccomp), as in StateStore.ids */
+        if (e->d_name[0] == '@') continue;
+        unsigned char type = e->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                ok = errno == ENOENT; /* removed meanwhile: no processes */
+                continue;
+            }
+            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+        }
+        if (type == DT_LNK) ok = false;
+        if (!ok || type != DT_DIR) continue;
+        int child = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (child < 0) {
+            if (errno != ENOENT) ok = false; /* a child cgroup removed meanwhile has no processes */
+            continue;
+        }
+        ok = procs_walk(child, depth + 1, o, first);
+        close(child);
+    }
+    closedir(d);
+    return ok;
+}
+
+/* ps -f|--format json ID: Java's Commands.ps for json, the pids of the container's cgroup as a JSON array. */
+static int do_ps(const char *root, int argc, char **argv) {
+    bool json = false;
+    int i = 0;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        char name[16];
+        const char *v;
+        if (!flag(argv[i], name, sizeof(name), &v) || (strcmp(name, "f") && strcmp(name, "format"))) return FALLBACK;
+        if (!v && i + 1 >= argc) return FALLBACK;
+        if (!v) v = argv[++i];
+        json = !strcmp(v, "json");
+    }
+    /* exactly one id after the flags; table (ps(1)) and ps options are the JVM's */
+    if (!json || i + 1 != argc || !valid_id(argv[i])) return FALLBACK;
+    char dir[4096];
+    if (snprintf(dir, sizeof(dir), "%s/%s", root, argv[i]) >= (int)sizeof(dir)) return FALLBACK;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0) return FALLBACK;
+    struct fast f;
+    struct stat sst;
+    bool ok = load_fast_at(dfd, "fast", &f, NULL) && f.has_procs &&
+              fstatat(dfd, "state.json", &sst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sst.st_mode);
+    close(dfd);
+    if (!ok) return FALLBACK;
+    struct out o = {0};
+    bool first = true;
+    puts_out(&o, "[");
+    if (strcmp(f.procs, "-")) {
+        int cg = open(f.procs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (cg < 0 && errno != ENOENT) ok = false; /* a removed cgroup lists nothing, in Java too */
+        if (cg >= 0) {
+            ok = procs_walk(cg, 0, &o, &first);
+            close(cg);
+        }
+    }
+    puts_out(&o, "]\n");
+    if (!ok) {
+        free(o.p);
+        return FALLBACK;
+    }
+    return emit_out(&o);
+}
+
+/* ---------------------------------------------------------------- --version, features */
+
+/*
+ * front.stamp (written by the build with version.txt and features.json, docs/state-format.md): what those two
+ * outputs depend on. The files are used only while all of it still holds.
+ */
+struct stamp {
+    unsigned long long jar_size;
+    unsigned long long java_dev, java_ino;
+    unsigned long long mod_dev, mod_ino, mod_size, mod_mtime_ns;
+    char modules[4096];
+    int apparmor, selinux, idmap;
+};
+
+/* "n1 n2 ... nk rest": count decimal numbers, then the rest of the line (a path, which may hold spaces). */
+static bool numbers(char *v, unsigned long long **nums, int count, char *rest, size_t rest_size) {
+    for (int i = 0; i < count; i++) {
+        char *sp = strchr(v, ' ');
+        if (!sp) return false;
+        *sp = 0;
+        if (!parse_ull(v, nums[i])) return false;
+        v = sp + 1;
+    }
+    return *v && copy(rest, rest_size, v);
+}
+
+static bool parse_stamp(char *buf, struct stamp *s) {
+    memset(s, 0, sizeof(*s));
+    size_t len = strlen(buf);
+    if (len == 0 || buf[len - 1] != '\n') return false;
+    int seen = 0, lineno = 0;
+    char javapath[4096];
+    for (char *line = buf, *next; *line; line = next) {
+        next = strchr(line, '\n');
+        *next++ = 0;
+        if (lineno++ == 0) {
+            if (strcmp(line, "v1")) return false;
+            continue;
+        }
+        char *v = strchr(line, ' ');
+        if (!v) return false;
+        *v++ = 0;
+        bool ok = false;
+        if (!strcmp(line, "jar")) {
+            ok = parse_ull(v, &s->jar_size);
+            seen |= 1;
+        } else if (!strcmp(line, "java")) {
+            unsigned long long *n[] = {&s->java_dev, &s->java_ino};
+            ok = numbers(v, n, 2, javapath, sizeof(javapath));
+            seen |= 2;
+        } else if (!strcmp(line, "modules")) {
+            unsigned long long *n[] = {&s->mod_dev, &s->mod_ino, &s->mod_size, &s->mod_mtime_ns};
+            ok = numbers(v, n, 4, s->modules, sizeof(s->modules));
+            seen |= 4;
+        } else if (!strcmp(line, "apparmor")) {
+            ok = flag01(v, &s->apparmor);
+            seen |= 8;
+        } else if (!strcmp(line, "selinux")) {
+            ok = flag01(v, &s->selinux);
+            seen |= 16;
+        } else if (!strcmp(line, "idmap")) {
+            ok = flag01(v, &s->idmap);
+            seen |= 32;
+        } /* else: the stamp is all-or-nothing, a fact this front cannot check voids it (ok stays false) */
+        if (!ok) return false;
+    }
+    return seen == 63 && s->modules[0] == '/';
+}
+
+static bool not_older(const struct stat *a, const struct stat *b) {
+    return a->st_mtim.tv_sec > b->st_mtim.tv_sec ||
+           (a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec >= b->st_mtim.tv_nsec);
+}
+
+/*
+ * Reads <jar dir>/<file> into buf when it is certainly what the JVM would print: the stamp and the file no older
+ * than the jar, the jar the size the stamp says, the JVM the launcher would exec the one that wrote them (same
+ * bin/java, same lib/modules), no JVM option variables (the JVM would announce them on stderr).
+ */
+static bool cached(const char *home, const char *file, char *buf, size_t size, struct stamp *s) {
+    if (getenv("JAVA_TOOL_OPTIONS") || getenv("JDK_JAVA_OPTIONS") || getenv("_JAVA_OPTIONS")) return false;
+    char jar[4200], dir[4200], sbuf[16384];
+    if (!launch_jar(home, jar, sizeof(jar))) return false;
+    char *slash = strrchr(jar, '/');
+    if (!slash || (size_t)(slash - jar) >= sizeof(dir)) return false;
+    memcpy(dir, jar, (size_t)(slash - jar));
+    dir[slash - jar] = 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return false;
+    struct stat jst, sst, fst, java, mod;
+    bool ok = fstatat(dfd, slash + 1, &jst, 0) == 0 && read_text_at(dfd, "front.stamp", sbuf, sizeof(sbuf), &sst) &&
+              read_text_at(dfd, file, buf, size, &fst);
+    close(dfd);
+    ok = ok && parse_stamp(sbuf, s) && not_older(&sst, &jst) && not_older(&fst, &jst) &&
+         (unsigned long long)jst.st_size == s->jar_size && stat(launch_java(), &java) == 0 &&
+         java.st_dev == s->java_dev && java.st_ino == s->java_ino && stat(s->modules, &mod) == 0 &&
+         mod.st_dev == s->mod_dev && mod.st_ino == s->mod_ino && (unsigned long long)mod.st_size == s->mod_size &&
+         (unsigned long long)mod.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)mod.st_mtim.tv_nsec ==
+             s->mod_mtime_ns;
+    return ok && ascii(buf, strlen(buf));
+}
+
+static int do_version(const char *home) {
+    char buf[4096];
+    struct stamp s;
+    if (!cached(home, "version.txt", buf, sizeof(buf), &s)) return FALLBACK;
+    return emit(buf, strlen(buf));
+}
+
+/* Lsm.apparmorEnabled: securityfs has apparmor/ and the module parameter starts with Y. -1: not certain. */
+static int apparmor_enabled(void) {
+    struct stat st;
+    if (stat("/sys/kernel/security/apparmor", &st) < 0 || !S_ISDIR(st.st_mode)) return 0;
+    char buf[4096];
+    int n = read_file("/sys/module/apparmor/parameters/enabled", buf, sizeof(buf));
+    if (n == TOO_BIG || (n > 0 && !ascii(buf, (size_t)n))) return -1; /* Java reads it as strict UTF-8 */
+    return n > 0 && buf[0] == 'Y';
+}
+
+/*
+ * Lsm.selinuxEnabled: the mount point of the first selinuxfs in /proc/self/mountinfo (else /sys/fs/selinux
+ * if it is a directory) has an `enforce` file. -1: not certain (mountinfo unreadable, too large, not plain
+ * ASCII lines, which Java would decode or split differently, or a selinuxfs line with an odd fifth field).
+ */
+static int selinux_enabled(void) {
+    static char buf[1 << 20];
+    int n = read_file("/proc/self/mountinfo", buf, sizeof(buf));
+    if (n < 0 || !ascii(buf, (size_t)n) || strchr(buf, '\r')) return -1;
+    char fs[4096] = "";
+    for (char *line = buf, *next; *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        else next = line + strlen(line);
+        /* Java: after = the part after the first " - " split at " ", before = the part before it */
+        char *dash = strstr(line, " - ");
+        if (!dash) continue;
+        char *type = dash + 3, *sp = strchr(type, ' ');
+        size_t tlen = sp ? (size_t)(sp - type) : strlen(type);
+        if (tlen != 9 || strncmp(type, "selinuxfs", 9)) continue;
+        *dash = 0;
+        /* before[4]: the fifth space-separated field (mount point); an empty or missing one is not certain */
+        char *field = line;
+        for (int i = 0; i < 4 && field; i++) {
+            field = strchr(field, ' ');
+            if (field) field++;
+        }
+        if (!field) return -1;
+        char *end = strchr(field, ' ');
+        size_t flen = end ? (size_t)(end - field) : strlen(field);
+        if (flen == 0 || flen >= sizeof(fs) - 16) return -1;
+        memcpy(fs, field, flen);
+        fs[flen] = 0;
+        break;
+    }
+    struct stat st;
+    if (!fs[0]) {
+        if (stat("/sys/fs/selinux", &st) < 0 || !S_ISDIR(st.st_mode)) return 0;
+        strcpy(fs, "/sys/fs/selinux");
+    }
+    if (fs[0] != '/') return 0;
+    strcat(fs, "/enforce");
+    return stat(fs, &st) == 0;
+}
+
+/* MountOptions.idmapSupported(os.version): the kernel release starts with major.minor >= 5.12. -1: uncertain. */
+static int idmap_supported(void) {
+    struct utsname u;
+    if (uname(&u) < 0) return -1;
+    const char *p = u.release;
+    long v[2];
+    for (int i = 0; i < 2; i++) {
+        int digits = 0;
+        v[i] = 0;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            if (++digits > 9) return -1; /* Java's Integer.parseInt would throw */
+            v[i] = v[i] * 10 + (*p - '0');
+        }
+        if (!digits) return 0;
+        if (i == 0 && *p++ != '.') return 0;
+    }
+    return v[0] > 5 || (v[0] == 5 && v[1] >= 12);
+}
+
+static int do_features(const char *home) {
+    static char buf[65536];
+    struct stamp s;
+    if (!cached(home, "features.json", buf, sizeof(buf), &s)) return FALLBACK;
+    /* features.json was written on the build host: the three facts it reads must hold here and now */
+    if (apparmor_enabled() != s.apparmor || selinux_enabled() != s.selinux || idmap_supported() != s.idmap)
+        return FALLBACK;
+    return emit(buf, strlen(buf));
+}
+
+/* A path with a ".." component: Java normalises it lexically, the kernel through symlinks. The JVM's. */
+static bool dotdot(const char *p) {
+    for (const char *c = p; (c = strstr(c, "..")); c += 2)
+        if ((c == p || c[-1] == '/') && (c[2] == 0 || c[2] == '/')) return true;
+    return false;
+}
+
 /* argv[0] is the first word after the program name, as the JVM's main sees it. */
-int front_main(int argc, char **argv) {
+int front_main(int argc, char **argv, const char *home) {
     const char *root = "/run/jrunc";
-    bool root_given = false;
+    bool root_given = false, version = false;
     int i = 0;
     /* Global flags this path understands; anything else (--debug, --systemd-cgroup, ...) goes to the JVM. */
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -213,13 +893,23 @@ int front_main(int argc, char **argv) {
         if (!strcmp(a, "root") && i + 1 < argc) { root = argv[++i]; root_given = true; }
         else if (!strncmp(a, "root=", 5)) { root = a + 5; root_given = true; }
         /* The log only ever receives errors, and every error goes to the JVM: accept and ignore. */
-        else if ((!strcmp(a, "log") || !strcmp(a, "log-format")) && i + 1 < argc) i++;
-        else if (!strncmp(a, "log=", 4) || !strncmp(a, "log-format=", 11)) continue;
+        else if (!strcmp(a, "log") && i + 1 < argc) i++;
+        else if (!strncmp(a, "log=", 4)) continue;
+        /* Java refuses other formats (an error: the JVM's) */
+        else if (!strcmp(a, "log-format") && i + 1 < argc && (!strcmp(argv[i + 1], "text") || !strcmp(argv[i + 1], "json"))) i++;
+        else if (!strcmp(a, "log-format=text") || !strcmp(a, "log-format=json")) continue;
+        else if (!strcmp(a, "version") || !strcmp(a, "v")) version = true;
         else return FALLBACK;
     }
-    if (geteuid() != 0 && !root_given) return FALLBACK; /* $XDG_RUNTIME_DIR/jrunc: Java decides */
+    /* Java prints the version whatever follows; the front only for the plain call */
+    if (version) return i == argc ? do_version(home) : FALLBACK;
     if (i >= argc) return FALLBACK;
     const char *cmd = argv[i++];
+    if (!strcmp(cmd, "features")) return i == argc ? do_features(home) : FALLBACK;
+    if (geteuid() != 0 && !root_given) return FALLBACK; /* $XDG_RUNTIME_DIR/jrunc: Java decides */
+    if (!*root || dotdot(root)) return FALLBACK;
+    if (!strcmp(cmd, "list")) return do_list(root, argc - i, argv + i);
+    if (!strcmp(cmd, "ps")) return do_ps(root, argc - i, argv + i);
     bool force = false;
     /* exactly: state ID | start ID | kill ID [SIG] | delete [-f|--force] ID */
     if (!strcmp(cmd, "delete") && i < argc && (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))) {

@@ -24,8 +24,18 @@ __attribute__((noreturn)) void init_main(struct init_ctx *c);
 
 /* `jrunc-init wait <pid> -- <cleanup argv...>` (wait.c). */
 int wait_main(int argc, char **argv);
-/* Returns FRONT_FALLBACK, having done and printed nothing, for whatever the JVM must answer. */
+/*
+ * The entry binary's front (front.c): returns FRONT_FALLBACK, having done and printed nothing, for whatever
+ * the JVM must answer. home: the installation (checkout or install root) launch.c found.
+ */
 #define FRONT_FALLBACK 200
-int front_main(int argc, char **argv);
+int front_main(int argc, char **argv, const char *home);
+
+/* Exit code of the entry binary when JRUNC_FRONT_ONLY is set and the front fell back (tests). */
+#define FRONT_ONLY_EXIT 199
+
+/* launch.c: the JVM the launcher execs (JRUNC_JAVA or the default), and the jar it runs (false: none). */
+const char *launch_java(void);
+bool launch_jar(const char *home, char *jar, size_t size);
 
 #endif

@@ -4,6 +4,10 @@
  * measured fastest for a short-lived CLI (docs/design-notes.md). This replaced a /bin/sh launcher whose
  * shell start and `readlink -f` fork cost 3 ms on every call: more than the front's whole answer (0.8 ms).
  * It decides nothing about containers: it only finds the installation and the JVM.
+ *
+ * Environment: JRUNC_NO_FRONT=1 skips the front (always the JVM); JRUNC_FRONT_ONLY=1 (tests) exits
+ * FRONT_ONLY_EXIT with a message instead of starting the JVM, proving that a command was the front's; JRUNC_JAVA
+ * names another JVM.
  */
 #define _GNU_SOURCE
 #include "init.h"
@@ -53,6 +57,16 @@ static const char *command_word(int argc, char **argv) {
     return "";
 }
 
+const char *launch_java(void) {
+    const char *java = getenv("JRUNC_JAVA");
+    return java && *java ? java : DEFAULT_JAVA;
+}
+
+bool launch_jar(const char *home, char *jar, size_t size) {
+    if ((size_t)snprintf(jar, size, "%s/runtime/target/jrunc.jar", home) < size && is_file(jar)) return true;
+    return (size_t)snprintf(jar, size, "%s/lib/jrunc.jar", home) < size && is_file(jar);
+}
+
 int main(int argc, char **argv) {
     char home[PATH_MAX];
     if (!find_home(home, sizeof(home))) {
@@ -62,28 +76,30 @@ int main(int argc, char **argv) {
     }
     const char *nofront = getenv("JRUNC_NO_FRONT");
     if (!nofront || !*nofront) {
-        int rc = front_main(argc - 1, argv + 1);
+        int rc = front_main(argc - 1, argv + 1, home);
         if (rc != FRONT_FALLBACK) return rc;
     }
+    /* The tests' proof that the front answered: never a silent JVM fallback. */
+    const char *front_only = getenv("JRUNC_FRONT_ONLY");
+    if (front_only && *front_only) {
+        fprintf(stderr, "jrunc: JRUNC_FRONT_ONLY is set and the front did not answer this command: not starting the "
+                        "JVM (exit %d)\n", FRONT_ONLY_EXIT);
+        return FRONT_ONLY_EXIT;
+    }
 
-    const char *java = getenv("JRUNC_JAVA");
-    if (!java || !*java) java = DEFAULT_JAVA;
+    const char *java = launch_java();
     if (access(java, X_OK) != 0) {
         fprintf(stderr, "jrunc: no Java 25 at %s (set JRUNC_JAVA)\n", java);
         return 1;
     }
     char jar[PATH_MAX + 64], aot[PATH_MAX + 64], aotflag[PATH_MAX + 80], homeflag[PATH_MAX + 32];
-    snprintf(jar, sizeof(jar), "%s/runtime/target/jrunc.jar", home);
-    snprintf(aot, sizeof(aot), "%s/runtime/target/jrunc.aot", home);
-    if (!is_file(jar)) {
-        snprintf(jar, sizeof(jar), "%s/lib/jrunc.jar", home);
-        snprintf(aot, sizeof(aot), "%s/lib/jrunc.aot", home);
-    }
-    if (!is_file(jar)) {
+    if (!launch_jar(home, jar, sizeof(jar))) {
         fprintf(stderr, "jrunc: %s/runtime/target/jrunc.jar missing: build with 'mvn -q package -DskipTests' in %s\n", home,
                 home);
         return 1;
     }
+    /* the AOT cache lives next to the jar (runtime/target/jrunc.aot, <home>/lib/jrunc.aot) */
+    snprintf(aot, sizeof(aot), "%.*s/jrunc.aot", (int)(strrchr(jar, '/') - jar), jar);
     snprintf(homeflag, sizeof(homeflag), "-Djrunc.home=%s", home);
     /* A missing or stale cache only costs time: the JVM checks it against the jar and itself. */
     bool with_aot = is_file(aot);

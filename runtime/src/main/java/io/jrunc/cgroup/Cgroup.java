@@ -49,8 +49,11 @@ public interface Cgroup {
     /** Writes pid to cgroup.procs in every hierarchy. */
     void addProcess(int pid);
 
-    /** Every pid in the container's cgroup and its descendants. */
+    /** Every pid in the container's cgroup and its descendants: cgroup.procs of {@link #procsDir()} and below. */
     List<Integer> pids();
+
+    /** The directory {@link #pids()} walks (its cgroup.procs, then every child directory's), or null for none. */
+    String procsDir();
 
     /** Stops every task (v1 freezer.state FROZEN, v2 cgroup.freeze) and waits until they are. */
     void freeze();

@@ -15,6 +15,7 @@ enum NoCgroup implements Cgroup {
     @Override public void apply(Spec.Resources r) { }
     @Override public void addProcess(int pid) { }
     @Override public List<Integer> pids() { return List.of(); }
+    @Override public String procsDir() { return null; }
     @Override public void freeze() { throw new JruncException("cannot toggle freezer: cgroups not configured for container"); }
     @Override public void thaw() { }
     @Override public boolean isFrozen() { return false; }

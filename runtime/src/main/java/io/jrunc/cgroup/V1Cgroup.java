@@ -287,13 +287,13 @@ final class V1Cgroup implements Cgroup {
     }
 
     /** One hierarchy lists the processes; prefer those every v1 host has. */
-    private String anyDir() {
+    @Override public String procsDir() {
         for (String c : List.of("pids", "freezer", "memory", "devices", "cpu")) if (paths.containsKey(c)) return paths.get(c);
         return paths.isEmpty() ? null : paths.values().iterator().next();
     }
 
     @Override public List<Integer> pids() {
-        String d = anyDir();
+        String d = procsDir();
         return d == null ? List.of() : Fs.procs(d);
     }
 

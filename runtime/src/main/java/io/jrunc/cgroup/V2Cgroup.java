@@ -312,6 +312,8 @@ final class V2Cgroup implements Cgroup {
 
     @Override public List<Integer> pids() { return Fs.procs(dir); }
 
+    @Override public String procsDir() { return dir; }
+
     @Override public void freeze() {
         IOException e = Fs.tryWrite(dir, "cgroup.freeze", "1");
         if (e != null) throw new JruncException("freezer not supported: " + Fs.reason(e) + " (" + dir + "/cgroup.freeze)", e);

@@ -57,6 +57,7 @@ final class Commands {
             case "features" -> features(argv);
             case "validate" -> ValidateCommand.run(argv);
             case "__aot-training" -> Training.run();
+            case "__front-cache" -> FrontCache.write(argv);
             case "exec" -> exec(argv);
             case "update" -> update(argv);
             case "events" -> events(argv);
@@ -456,9 +457,7 @@ final class Commands {
             } catch (JruncException e) {
                 continue;
             }
-            Map<String, Object> m = s.toOci(life.status(s));
-            m.put("owner", owner(store.dir(id)));
-            all.add(m);
+            all.add(s.toList(life.status(s), store.owner(id).name()));
         }
         if (a.bool("quiet")) {
             for (Map<String, Object> m : all) System.out.println(m.get("id"));
@@ -493,14 +492,6 @@ final class Commands {
             sb.append('\n');
         }
         return sb.toString();
-    }
-
-    private static String owner(Path dir) {
-        try {
-            return Files.getOwner(dir).getName();
-        } catch (IOException | UnsupportedOperationException e) {
-            return "";
-        }
     }
 
     private int spec(List<String> argv) {
@@ -539,6 +530,17 @@ final class Commands {
     private int features(List<String> argv) {
         Args a = new Args("features").parse(argv);
         if (help(a, "jrunc features\n")) return 0;
+        io.jrunc.lsm.Lsm lsm = io.jrunc.lsm.Lsm.host();
+        System.out.print(featuresText(lsm.apparmorEnabled(), lsm.selinuxEnabled(),
+                MountOptions.idmapSupported(System.getProperty("os.version"))));
+        return 0;
+    }
+
+    /**
+     * `features`' exact output, given the three facts of the host it depends on (everything else is fixed
+     * per build). FrontCache stores it for the C front together with those facts.
+     */
+    static String featuresText(boolean apparmor, boolean selinux, boolean idmap) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ociVersionMin", "1.0.0");
         f.put("ociVersionMax", ContainerState.OCI_VERSION);
@@ -562,15 +564,12 @@ final class Commands {
         sc.put("knownFlags", io.jrunc.seccomp.SeccompCompiler.KNOWN_FLAGS);
         sc.put("supportedFlags", io.jrunc.seccomp.SeccompCompiler.SUPPORTED_FLAGS);
         linux.put("seccomp", sc);
-        io.jrunc.lsm.Lsm lsm = io.jrunc.lsm.Lsm.host();
-        linux.put("apparmor", Map.of("enabled", lsm.apparmorEnabled()));
-        linux.put("selinux", Map.of("enabled", lsm.selinuxEnabled()));
+        linux.put("apparmor", Map.of("enabled", apparmor));
+        linux.put("selinux", Map.of("enabled", selinux));
         linux.put("intelRdt", Map.of("enabled", false));
-        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled",
-                MountOptions.idmapSupported(System.getProperty("os.version")))));
+        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled", idmap)));
         f.put("linux", linux);
         f.put("annotations", Map.of("io.jrunc.version", Main.VERSION));
-        System.out.print(Json.pretty(f) + "\n");
-        return 0;
+        return Json.pretty(f) + "\n";
     }
 }

@@ -213,7 +213,7 @@ public final class Lifecycle {
             String freezer = cp.containsKey("freezer") ? cp.get("freezer") + "/freezer.state"
                     : cp.containsKey("") ? cp.get("") + "/cgroup.events" : null;
             Spec.Hooks hk = spec.hooks();
-            store.saveFast(st, freezer, hk != null && hk.poststart() != null && !hk.poststart().isEmpty(),
+            store.saveFast(st, freezer, Cgroup.load(st.cgroupPaths()).procsDir(), hk != null && hk.poststart() != null && !hk.poststart().isEmpty(),
                     hk != null && hk.poststop() != null && !hk.poststop().isEmpty());
             io.jrunc.cli.Trace.mark("state saved");
             return st;

@@ -30,6 +30,13 @@ public record ContainerState(String id, int pid, long initStartTime, String bund
         return m;
     }
 
+    /** One element of `list --format json`: the state object with owner = the state directory's owner. */
+    public Map<String, Object> toList(String status, String dirOwner) {
+        Map<String, Object> m = toOci(status);
+        m.put("owner", dirOwner);
+        return m;
+    }
+
     /** The state document hooks get on stdin (runtime-spec state: no owner/created/rootfs). */
     public Map<String, Object> toHookState(String status) {
         Map<String, Object> m = new LinkedHashMap<>();

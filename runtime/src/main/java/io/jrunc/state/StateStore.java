@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class StateStore {
     public static final String STATE = "state.json", CONFIG = "config.json", FIFO = "exec.fifo", LOCK = ".lock",
-            FAST = "fast", TEMPLATE = "state.tmpl";
+            FAST = "fast", TEMPLATE = "state.tmpl", LIST_TEMPLATE = "list.tmpl";
     private static final Pattern ID = Pattern.compile("^[\\w+.-]+$");
 
     private final Path root;
@@ -77,24 +78,68 @@ public final class StateStore {
     }
 
     /**
-     * The files the C front (native-helper/src/front.c) answers state/kill/start from without a JVM: `fast` (flat
-     * key/value lines) and `state.tmpl` (this class's exact `state` output with "@STATUS@" and @PID@ to
-     * fill in). Written last in create, so their presence means the container is fully created.
+     * The files the C front (native-helper/src/front.c) answers state/kill/start/delete/list/ps from without a
+     * JVM (docs/state-format.md): `fast` (flat key/value lines), `state.tmpl` (this class's exact `state` output
+     * with "@STATUS@" and @PID@ to fill in) and `list.tmpl` (the container's element of `list --format json`,
+     * likewise). Written last in create, so their presence means the container is fully created. A value
+     * with a line break cannot be a `fast` line: then no `fast` is written and the front leaves every
+     * command on this container to the JVM.
      */
-    public void saveFast(ContainerState s, String freezerFile, boolean poststartHooks, boolean poststopHooks) {
+    public void saveFast(ContainerState s, String freezerFile, String procsDir, boolean poststartHooks, boolean poststopHooks) {
         String tmpl = Json.pretty(s.toOci("@STATUS@"));
         String pid = "\"pid\": " + s.pid() + ",";
         int at = tmpl.indexOf(pid);
         if (at < 0) throw new IllegalStateException("state output without pid");
         tmpl = tmpl.substring(0, at) + "\"pid\": @PID@," + tmpl.substring(at + pid.length());
         writeAtomically(dir(s.id()).resolve(TEMPLATE), tmpl.getBytes(StandardCharsets.UTF_8));
-        String fast = "v1\npid " + s.pid() + "\nstarttime " + s.initStartTime() + "\nfreezer "
-                + (freezerFile == null ? "-" : freezerFile) + "\npoststart " + (poststartHooks ? 1 : 0)
-                + "\npoststop " + (poststopHooks ? 1 : 0) + "\n";
+        Path d = dir(s.id());
+        Owner owner = owner(s.id());
+        String list = Json.write(s.toList("@STATUS@", owner.name()));
+        String lpid = "\"pid\":" + s.pid() + ",";
+        at = list.indexOf(lpid);
+        if (at < 0) throw new IllegalStateException("list output without pid");
+        list = list.substring(0, at) + "\"pid\":@PID@," + list.substring(at + lpid.length());
+        // no temp + rename: written once, and no reader looks at it before `fast` (atomic, last) exists
+        try {
+            Files.write(d.resolve(LIST_TEMPLATE), list.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new JruncException("cannot write " + d.resolve(LIST_TEMPLATE) + ": " + e.getMessage(), e);
+        }
+        StringBuilder fast = new StringBuilder(512).append("v1\n");
+        boolean ok = line(fast, "pid", Integer.toString(s.pid()))
+                & line(fast, "starttime", Long.toString(s.initStartTime()))
+                & line(fast, "freezer", freezerFile == null ? "-" : freezerFile)
+                & line(fast, "poststart", poststartHooks ? "1" : "0")
+                & line(fast, "poststop", poststopHooks ? "1" : "0")
+                & line(fast, "procs", procsDir == null ? "-" : procsDir)
+                & line(fast, "bundle", s.bundle())
+                & line(fast, "created", s.created());
+        if (owner.uid() >= 0) ok &= line(fast, "owner", owner.uid() + " " + owner.name());
         // the cgroup directories delete removes, deepest hierarchy paths as recorded (one per line)
         if (s.createdCgroup() && s.cgroupPaths() != null)
-            for (String d : new java.util.LinkedHashSet<>(s.cgroupPaths().values())) fast += "cgroup " + d + "\n";
-        writeAtomically(dir(s.id()).resolve(FAST), fast.getBytes(StandardCharsets.UTF_8));
+            for (String c : new java.util.LinkedHashSet<>(s.cgroupPaths().values())) ok &= line(fast, "cgroup", c);
+        if (ok) writeAtomically(d.resolve(FAST), fast.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Appends "key value\n"; false (and nothing appended) if the value is missing or would break the line. */
+    private static boolean line(StringBuilder sb, String key, String value) {
+        if (value == null || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) return false;
+        sb.append(key).append(' ').append(value).append('\n');
+        return true;
+    }
+
+    /** The state directory's owner: uid (-1 if unknown) and user name (numeric when it has none, "" if unknown). */
+    public record Owner(int uid, String name) {}
+
+    /** The owner `list` shows (one stat: the name is the one Files.getOwner would give). */
+    public Owner owner(String id) {
+        try {
+            Map<String, Object> a = Files.readAttributes(dir(id), "unix:uid,owner");
+            return new Owner((Integer) a.get("uid"), ((java.nio.file.attribute.UserPrincipal) a.get("owner")).getName());
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException
+                 | NullPointerException e) {
+            return new Owner(-1, "");
+        }
     }
 
     /** temp file + rename in the same directory, so readers never see a half-written file. */
