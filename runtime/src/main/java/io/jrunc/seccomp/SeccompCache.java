@@ -6,11 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Compiled seccomp programs kept between calls. libseccomp spends 20-25 ms on podman's default profile
@@ -22,7 +24,8 @@ import java.util.List;
  * is stored whole in the entry and compared byte for byte on a hit, so a file-name collision costs only
  * a miss. Only successful compilations are stored; errors are computed every time. Entries live in
  * {@code <state root>/@seccomp} (an '@' is never part of a container id, so no command mistakes it for
- * one), mode 0700 as the root; at most {@link #MAX_ENTRIES}, then the directory is emptied. Any I/O
+ * one), mode 0700, and are used only while the directory and the entry belong to this user and nobody
+ * else can write them; at most {@link #MAX_ENTRIES}, then the directory is emptied. Any I/O
  * problem means a miss or an entry not written: never a failure.
  */
 public final class SeccompCache {
@@ -111,10 +114,27 @@ public final class SeccompCache {
         return Long.toHexString(h);
     }
 
+    /**
+     * Only a directory and an entry that this user owns, that are no symlinks and that nobody else may
+     * write: a state root someone else can write to must not hand a container another seccomp program.
+     */
+    static boolean trusted(Path p) {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) a.get("mode");
+            boolean dirOrFile = (mode & 0170000) == 0040000 || (mode & 0170000) == 0100000;
+            return dirOrFile && (mode & 022) == 0 && (Integer) a.get("uid") == io.jrunc.sys.Linux.get().geteuid();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     static SeccompCompiler.Compiled get(Path d, byte[] key) {
         byte[] raw;
+        Path f = d.resolve(fileName(key));
         try {
-            raw = Files.readAllBytes(d.resolve(fileName(key)));
+            if (!trusted(d) || !trusted(f)) return null;
+            raw = Files.readAllBytes(f);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -134,10 +154,11 @@ public final class SeccompCache {
 
     static void put(Path d, byte[] key, SeccompCompiler.Compiled c) {
         try {
-            if (!Files.isDirectory(d)) {
-                Files.createDirectories(d);
+            if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(d);
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
             }
+            if (!trusted(d)) return;
             int n = 0;
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
                 for (Path p : ds) n++;
@@ -152,6 +173,7 @@ public final class SeccompCache {
             Path f = d.resolve(fileName(key));
             Path tmp = d.resolve(f.getFileName() + ".tmp" + io.jrunc.sys.Linux.get().getpid());
             Files.write(tmp, out.array());
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             // a cache that cannot be written is only slower

@@ -90,4 +90,29 @@ class SeccompCacheTest {
             assertTrue(s.count() <= SeccompCache.MAX_ENTRIES);
         }
     }
+
+    /** Someone else's (or a group-writable) cache is not used: it could hand a container another program. */
+    @Test
+    void onlyAnEntryNobodyElseCanWrite() throws Exception {
+        Path d = dir.resolve("@seccomp");
+        byte[] k = key(profile("mkdir", 13L, null));
+        SeccompCache.put(d, k, new SeccompCompiler.Compiled(new byte[16], 0));
+        assertNotNull(SeccompCache.get(d, k));
+        Path f = d.resolve(SeccompCache.fileName(k));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w----"));
+        assertNull(SeccompCache.get(d, k), "group-writable entry");
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertNull(SeccompCache.get(d, k), "world-writable directory");
+        Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertNotNull(SeccompCache.get(d, k));
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.jrunc.sys.Linux.get().geteuid() == 0, "chown needs root");
+        Files.setAttribute(f, "unix:uid", 65534);
+        assertNull(SeccompCache.get(d, k), "an entry owned by nobody");
+        Files.setAttribute(f, "unix:uid", 0);
+        // a symlinked directory is not followed
+        Path link = Files.createSymbolicLink(dir.resolve("link"), d);
+        assertNull(SeccompCache.get(link, k));
+    }
 }
