@@ -121,7 +121,7 @@ final class Commands {
             if (relay != null) relay.unlink();
         }
         try {
-            life.start(o.id());
+            life.startCreated(st);
         } catch (JruncException e) {
             try { life.delete(o.id(), true); } catch (RuntimeException ignored) { }
             throw e;

@@ -107,6 +107,8 @@ public final class Lifecycle {
             spec = loadBundle(bundle, raw, warn);
         }
         if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
+        createdId = o.id();
+        createdSpec = spec;
         Path rootfs = rootfs(spec, bundle);
         if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
             throw new JruncException("container with given ID already exists: " + o.id());
@@ -466,7 +468,22 @@ public final class Lifecycle {
     }
 
     public void start(String id) {
-        ContainerState s = store.load(id);
+        start(store.load(id), null);
+    }
+
+    /**
+     * `run`'s start of the container it has just created: the state and the spec it already holds
+     * (create saved exactly these), not read and parsed again. The status is still the live one.
+     */
+    public void startCreated(ContainerState created) {
+        start(created, created.id().equals(createdId) ? createdSpec : null);
+    }
+
+    private String createdId;
+    private Spec createdSpec;
+
+    private void start(ContainerState s, Spec known) {
+        String id = s.id();
         Spec spec;
         try (StateStore.Lock lock = store.lock(id)) {
             String status = status(s);
@@ -476,7 +493,7 @@ public final class Lifecycle {
                 case "running" -> throw new JruncException("cannot start an already running container");
                 default -> throw new JruncException("cannot start a container in the " + status + " state");
             }
-            spec = savedSpec(id);
+            spec = known != null ? known : savedSpec(id);
             openFifo(store.dir(id).resolve(StateStore.FIFO), s);
             Files.deleteIfExists(store.dir(id).resolve(StateStore.FIFO));
         } catch (IOException e) {
