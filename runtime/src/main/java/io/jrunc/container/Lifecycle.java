@@ -373,6 +373,7 @@ public final class Lifecycle {
         if (status.equals("paused") && !o.ignorePaused())
             throw new JruncException("cannot exec in a paused container (use --ignore-paused to override)");
         Spec spec = savedSpec(o.id());
+        io.jrunc.cli.Trace.mark("exec: state and config read");
         List<String> nsTypes = new ArrayList<>();
         if (spec.linux() != null && spec.linux().namespaces() != null)
             for (Spec.Namespace ns : spec.linux().namespaces()) nsTypes.add(ns.type());
@@ -384,6 +385,7 @@ public final class Lifecycle {
                 o.consoleSocket(), o.preserveFds(), List.of(), false), warnings,
                 spec.linux() == null ? null : spec.linux().seccomp());
         warnings.forEach(warn);
+        io.jrunc.cli.Trace.mark("exec: planned");
 
         Linux sys = Linux.get();
         int sock = -1, pid = 0;
@@ -397,6 +399,7 @@ public final class Lifecycle {
             sys.close(sp[1]);
             sys.send(sock, plan);
             String msg = receive(sys, sock, 60_000, "reading the process' pid");
+            io.jrunc.cli.Trace.mark("exec: pid received");
             sys.waitpid(helper, 0);
             if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
             pid = Integer.parseInt(msg.substring(4).trim());
@@ -404,9 +407,11 @@ public final class Lifecycle {
             if (!Proc.isAlive(s.pid(), s.initStartTime())) throw new JruncException("container not running");
             if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) Cgroup.load(s.cgroupPaths()).addProcess(pid);
             io.jrunc.cgroup.Prewarm.done();
+            io.jrunc.cli.Trace.mark("exec: in cgroup");
             sys.send(sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
             awaitReady(sys, sock, "waiting for the process to be ready", spec.linux() == null ? null : spec.linux().seccomp(),
                     pid, s.toHookState(status));
+            io.jrunc.cli.Trace.mark("exec: ready");
             sys.close(sock);
             sock = -1;
             if (o.pidfdSocket() != null) sendPidfd(sys, o.pidfdSocket(), pid);
@@ -559,9 +564,18 @@ public final class Lifecycle {
         }
     }
 
+    /** The last savedSpec read (exec asks twice: for the base process, then for namespaces and seccomp). */
+    private String savedId;
+    private Spec saved;
+
+    /** The container's config.json as create saved it; it never changes afterwards, so one read per call. */
     public Spec savedSpec(String id) {
+        if (id.equals(savedId)) return saved;
         try {
-            return ConfigReader.parse(Files.readAllBytes(store.dir(id).resolve(StateStore.CONFIG)));
+            Spec s = ConfigReader.parse(Files.readAllBytes(store.dir(id).resolve(StateStore.CONFIG)));
+            savedId = id;
+            saved = s;
+            return s;
         } catch (NoSuchFileException e) {
             throw new JruncException("container does not exist");
         } catch (IOException e) {
