@@ -29,6 +29,8 @@ int wait_main(int argc, char **argv);
  * the JVM must answer. home: the installation (checkout or install root) launch.c found.
  */
 #define FRONT_FALLBACK 200
+/* Starts the cgroup migration's grace period in a detached grandchild (prewarm.c). */
+void prewarm_cgroup_migration(void);
 int front_main(int argc, char **argv, const char *home);
 
 /* Exit code of the entry binary when JRUNC_FRONT_ONLY is set and the front fell back (tests). */

@@ -105,6 +105,9 @@ int main(int argc, char **argv) {
     bool with_aot = is_file(aot);
     snprintf(aotflag, sizeof(aotflag), "-XX:AOTCache=%s", aot);
 
+    const char *cmd = command_word(argc, argv);
+    if (geteuid() == 0 && (!strcmp(cmd, "create") || !strcmp(cmd, "run") || !strcmp(cmd, "exec"))) prewarm_cgroup_migration();
+
     char **args = calloc((size_t)argc + 16, sizeof(char *));
     if (!args) return 1;
     int n = 0;
@@ -116,7 +119,7 @@ int main(int argc, char **argv) {
      * callers that start containers in parallel). `validate` walks JSON schemas for half a second and
      * wants the compiler (620 ms with C1, 965 ms without).
      */
-    args[n++] = strcmp(command_word(argc, argv), "validate") ? "-Xint" : "-XX:TieredStopAtLevel=1";
+    args[n++] = strcmp(cmd, "validate") ? "-Xint" : "-XX:TieredStopAtLevel=1";
     args[n++] = "-XX:+UseSerialGC";
     args[n++] = "-XX:-UsePerfData";
     if (with_aot) args[n++] = aotflag;

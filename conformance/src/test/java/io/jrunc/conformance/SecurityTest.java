@@ -113,4 +113,53 @@ class SecurityTest extends ConformanceBase {
         assertEquals(base, Long.parseLong(line(plain.out(), "CapEff:"), 16), name + ": --cap applies to that exec only");
         r.ok("delete", "-f", id);
     }
+
+    /**
+     * The entry binary's prewarm grandchild (native-helper/src/prewarm.c) is harmless to its caller: it
+     * stays in the caller's cgroups (it only moves itself to where it is), holds nothing but /dev/null
+     * (a caller reading jrunc's stdout or stderr to EOF never waits for it) and is gone shortly.
+     */
+    @ParameterizedTest @MethodSource("runtimes")
+    void prewarmChildStaysInTheCallersCgroupAndHoldsNoCallerFd(String name) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(name.equals("jrunc"), "jrunc's entry binary");
+        Rt r = rt(name);
+        TestBundle b = bundle().args("true");
+        b.write();
+        Path out = tmp.resolve("pw.out");
+        Process p = new ProcessBuilder(r.binary.toString(), "--root", r.root.toString(), "create", "-b", b.dir.toString(), id)
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        pids.add((int) p.pid());
+        int found = -1;
+        for (int i = 0; i < 2000 && found < 0; i++) {
+            try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                for (Path d : procs.toList()) {
+                    if (!d.getFileName().toString().matches("[0-9]+")) continue;
+                    try {
+                        if (Files.readString(d.resolve("comm")).trim().equals("jrunc-prewarm")
+                                && Files.readString(d.resolve("cmdline")).contains(id)) found = Integer.parseInt(d.getFileName().toString());
+                    } catch (java.io.IOException gone) {
+                        // exited meanwhile
+                    }
+                }
+            }
+            if (found < 0) Thread.sleep(1);
+        }
+        assertTrue(found > 0, "no jrunc-prewarm process seen for " + id);
+        pids.add(found);
+        try {
+            assertEquals(Files.readString(Path.of("/proc/self/cgroup")), Files.readString(Path.of("/proc/" + found + "/cgroup")),
+                    "the prewarm child moved");
+            try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + found + "/fd"))) {
+                for (Path fd : fds.toList()) {
+                    String t = Files.readSymbolicLink(fd).toString();
+                    assertTrue(t.equals("/dev/null") || t.endsWith("/cgroup.procs"), "prewarm child holds fd " + fd + " -> " + t);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // it finished before we looked: nothing held
+        }
+        assertEquals(0, p.waitFor(), Files.readString(out));
+        r.ok("delete", "-f", id);
+        // ConformanceBase's cleanup checks every pid in `pids` is gone (the child lives ~150 ms)
+    }
 }
