@@ -25,6 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ClientsTest {
     static Path work;
     static Process containerd;
+    /** The callers run jrunc with its default root, where it keeps compiled seccomp programs (SeccompCache). */
+    static final Path DEFAULT_CACHE = Path.of("/run/jrunc/@seccomp");
+    static boolean cacheExisted;
 
     static Stream<String> runtimes() { return ConformanceBase.runtimes(); }
 
@@ -78,6 +81,7 @@ class ClientsTest {
     static void image() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
         work = Files.createTempDirectory("jrunc-clients");
+        cacheExisted = Files.exists(DEFAULT_CACHE);
         Path rootfs = Files.createDirectories(work.resolve("image/rootfs"));
         Path bin = Files.createDirectories(rootfs.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
@@ -125,6 +129,12 @@ class ClientsTest {
             if (l.split(" ")[1].startsWith(work.toString())) sh("umount", "-l", l.split(" ")[1]);
         try (Stream<Path> w = Files.walk(work)) {
             w.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        }
+        // a cache these tests made is theirs to remove; one that was there before is the machine's
+        if (!cacheExisted && Files.isDirectory(DEFAULT_CACHE)) {
+            try (Stream<Path> w = Files.walk(DEFAULT_CACHE)) {
+                w.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+            }
         }
         // The callers' own parent cgroups (containerd's namespace, podman's libpod_parent): removed when
         // empty, so the machine is as we found it. rmdir of a busy cgroup fails and leaves it alone.
