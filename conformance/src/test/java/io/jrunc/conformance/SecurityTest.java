@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -144,22 +146,28 @@ class SecurityTest extends ConformanceBase {
             }
             if (found < 0) Thread.sleep(1);
         }
-        assertTrue(found > 0, "no jrunc-prewarm process seen for " + id);
-        pids.add(found);
+        // findings first, assertions after create has finished: a failed check must not leave it half-way
+        List<String> problems = new ArrayList<>();
+        if (found < 0) problems.add("no jrunc-prewarm process seen for " + id);
+        else pids.add(found);
         try {
-            assertEquals(Files.readString(Path.of("/proc/self/cgroup")), Files.readString(Path.of("/proc/" + found + "/cgroup")),
-                    "the prewarm child moved");
-            try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + found + "/fd"))) {
-                for (Path fd : fds.toList()) {
-                    String t = Files.readSymbolicLink(fd).toString();
-                    assertTrue(t.equals("/dev/null") || t.endsWith("/cgroup.procs"), "prewarm child holds fd " + fd + " -> " + t);
+            if (found > 0 && !Files.readString(Path.of("/proc/self/cgroup")).equals(Files.readString(Path.of("/proc/" + found + "/cgroup"))))
+                problems.add("the prewarm child moved");
+            if (found > 0) {
+                try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + found + "/fd"))) {
+                    for (Path fd : fds.toList()) {
+                        String t = Files.readSymbolicLink(fd).toString();
+                        if (!t.equals("/dev/null") && !t.endsWith("/cgroup.procs")) problems.add("prewarm child holds fd " + fd + " -> " + t);
+                    }
                 }
             }
         } catch (java.nio.file.NoSuchFileException gone) {
             // it finished before we looked: nothing held
         }
-        assertEquals(0, p.waitFor(), Files.readString(out));
-        r.ok("delete", "-f", id);
+        int code = p.waitFor();
+        r.run("delete", "-f", id);
+        assertEquals(0, code, Files.readString(out));
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
         // ConformanceBase's cleanup checks every pid in `pids` is gone (the child lives ~150 ms)
     }
 }

@@ -21,6 +21,8 @@ final class Training {
     private Training() {}
 
     static int run() {
+        // the build must leave nothing in a state root: its seccomp compile stays out of the cache
+        io.jrunc.seccomp.SeccompCache.useDirectory(null);
         // Everything the training itself does is archived and preloaded by every later call, so it avoids
         // what real calls never do: a jar resource read (jar: URL handler, jimage), Files.createTempDirectory
         // (SecureRandom: ~40 java.security classes).
