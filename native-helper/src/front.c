@@ -614,8 +614,6 @@ static bool procs_walk(int dirfd, int depth, struct out *o, bool *first) {
             break;
         }
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        /* '@' is in no container id: jrunc's own entries (the seccomp cache, @seccomp), as in StateStore.ids */
-        if (e->d_name[0] == '@') continue;
         unsigned char type = e->d_type;
         if (type == DT_UNKNOWN) {
             struct stat st;
