@@ -141,8 +141,9 @@ public final class Lifecycle {
             // wait for cgroup_mutex, which the Prewarm thread's migration holds through its RCU grace
             // period). Rootless may have to run without a cgroup, which changes the plan: made first then.
             boolean cgroupFirst = sys.geteuid() != 0;
-            if (!cgroupFirst) setup = CgroupSetup.begin(cg, resources);
-            if (cgroupFirst) {
+            if (!cgroupFirst) {
+                setup = CgroupSetup.begin(cg, resources);
+            } else {
                 try {
                     cg.create();
                     cg.apply(resources);
