@@ -107,11 +107,12 @@ public final class Lifecycle {
             spec = loadBundle(bundle, raw, warn);
         }
         if (spec.process() == null) throw JruncException.config("/process", "process is required to create a container");
-        createdId = o.id();
-        createdSpec = spec;
         Path rootfs = rootfs(spec, bundle);
         if (store.exists(o.id()) || Files.exists(store.dir(o.id())))
             throw new JruncException("container with given ID already exists: " + o.id());
+        // the saved config.json below is these bytes: `run`'s start needs not read and parse it again
+        savedId = o.id();
+        saved = spec;
 
         Path dir = store.createDir(o.id());
         Linux sys = Linux.get();
@@ -474,21 +475,18 @@ public final class Lifecycle {
     }
 
     public void start(String id) {
-        start(store.load(id), null);
+        start(store.load(id));
     }
 
     /**
-     * `run`'s start of the container it has just created: the state and the spec it already holds
-     * (create saved exactly these), not read and parsed again. The status is still the live one.
+     * `run`'s start of the container it has just created: the state it already holds (and, through
+     * savedSpec, the spec create parsed), not read again. The status is still the live one.
      */
     public void startCreated(ContainerState created) {
-        start(created, created.id().equals(createdId) ? createdSpec : null);
+        start(created);
     }
 
-    private String createdId;
-    private Spec createdSpec;
-
-    private void start(ContainerState s, Spec known) {
+    private void start(ContainerState s) {
         String id = s.id();
         Spec spec;
         try (StateStore.Lock lock = store.lock(id)) {
@@ -499,7 +497,7 @@ public final class Lifecycle {
                 case "running" -> throw new JruncException("cannot start an already running container");
                 default -> throw new JruncException("cannot start a container in the " + status + " state");
             }
-            spec = known != null ? known : savedSpec(id);
+            spec = savedSpec(id);
             openFifo(store.dir(id).resolve(StateStore.FIFO), s);
             Files.deleteIfExists(store.dir(id).resolve(StateStore.FIFO));
         } catch (IOException e) {
@@ -565,7 +563,7 @@ public final class Lifecycle {
         }
     }
 
-    /** The last savedSpec read (exec asks twice: for the base process, then for namespaces and seccomp). */
+    /** The last spec read or created (exec asks twice: base process, then namespaces and seccomp; run's start once). */
     private String savedId;
     private Spec saved;
 
