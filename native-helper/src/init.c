@@ -232,6 +232,22 @@ static void signal_ready_and_wait_for_start(struct init_ctx *c) {
     c->proc_fd = -1;
 }
 
+/*
+ * A session keyring of its own, so the container cannot read the host's or other containers' keys
+ * (runc's default; --no-new-keyring keeps the caller's). Readable and searchable by the container's
+ * processes: permissions as runc sets them. Done first, as runc's standard and setns inits do: a
+ * seccomp filter installed later (Docker's and containerd's default profiles deny keyctl) or a dropped
+ * capability must not be able to break it. Kernels without keyrings (ENOSYS) are tolerated, as in runc.
+ */
+static void join_session_keyring(const struct plan *p) {
+    if (!p->session_keyring) return;
+    long k = syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, p->session_keyring);
+    if (k < 0 && errno == ENOSYS) return;
+    if (k < 0) die_errno(errno, "join session keyring \"%s\"", p->session_keyring);
+    if (syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, k, 0x3f1b0000) < 0)
+        die_errno(errno, "set the permissions of session keyring \"%s\"", p->session_keyring);
+}
+
 /* The kernel's struct sigaction: only the handler (first member everywhere) is read or set. */
 struct k_sigaction {
     void *handler;
@@ -266,6 +282,7 @@ void init_main(struct init_ctx *c) {
     if ((p->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) die_errno(errno, "unshare the cgroup namespace");
 
     if (setsid() < 0) die_errno(errno, "setsid"); /* step 1 */
+    join_session_keyring(p);
     if (p->rootfs) enter_rootfs(c, &go);          /* steps 2-6 */
     /* Without a rootfs (the filesystem is not ours to change) the pty is made, but /dev/console left alone. */
     if (c->console_fd >= 0) console_setup(c->console_fd, p, false);
@@ -281,15 +298,6 @@ void init_main(struct init_ctx *c) {
     /* Steps 11-12. Without NO_NEW_PRIVS, seccomp needs CAP_SYS_ADMIN: install it while we still have it (runc). */
     if (!p->no_new_privs) install_seccomp(p);
     drop_bounding_set(p, c->cap_last);
-    /* A session keyring of its own, so the container cannot read the host's or other containers' keys
-     * (runc's default; --no-new-keyring keeps the caller's). Readable and searchable by the container's
-     * processes: permissions as runc sets them. */
-    if (p->session_keyring) {
-        long k = syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, p->session_keyring);
-        if (k < 0) die_errno(errno, "join session keyring \"%s\"", p->session_keyring);
-        if (syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, k, 0x3f1b0000) < 0)
-            die_errno(errno, "set the permissions of session keyring \"%s\"", p->session_keyring);
-    }
     set_credentials(p, deny_setgroups);
     if (!cwd_done) change_cwd(p, true);
     apply_caps(p, c->cap_last);

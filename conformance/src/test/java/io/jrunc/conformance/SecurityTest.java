@@ -65,6 +65,50 @@ class SecurityTest extends ConformanceBase {
         assertFalse(no.out().contains("_ses." + id + "-n"), no.out());
     }
 
+    /**
+     * The keyring is joined before anything a seccomp filter or a dropped capability can break: with a
+     * default-errno profile that does not allow keyctl (Docker's and containerd's default profiles deny it;
+     * the runtime-tools suite's default config), with and without noNewPrivileges, the container starts in
+     * its own session keyring under the filter. EPERM, not ENOSYS, so that a wrong order cannot hide
+     * behind the ENOSYS tolerance. --no-new-keyring under the same filter starts too.
+     */
+    @ParameterizedTest @MethodSource("runtimes")
+    void sessionKeyringUnderADefaultErrnoProfileWithoutKeyctl(String name) throws Exception {
+        Rt r = rt(name);
+        for (String variant : List.of("no-nnp", "nnp", "no-new-keyring")) {
+            TestBundle b = bundle().sh("grep keyring /proc/keys; grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status");
+            b.process().put("noNewPrivileges", variant.equals("nnp"));
+            b.linux().putArray("maskedPaths").add("/proc/kcore"); // the default spec masks /proc/keys
+            com.fasterxml.jackson.databind.node.ObjectNode sc = b.linux().putObject("seccomp");
+            sc.put("defaultAction", "SCMP_ACT_ERRNO").put("defaultErrnoRet", 1);
+            sc.putArray("architectures").add("SCMP_ARCH_X86_64");
+            com.fasterxml.jackson.databind.node.ArrayNode names = sc.putArray("syscalls").addObject()
+                    .put("action", "SCMP_ACT_ALLOW").putArray("names");
+            List<String> all = x86_64Syscalls();
+            assertTrue(all.size() > 300 && all.contains("keyctl"), "syscall table: " + all.size());
+            for (String n : all) if (!List.of("keyctl", "add_key", "request_key").contains(n)) names.add(n);
+            b.write();
+            String cid = id + "-" + variant;
+            Rt.Result res = variant.equals("no-new-keyring")
+                    ? r.run("run", "--no-new-keyring", "-b", b.dir.toString(), cid)
+                    : r.run("run", "-b", b.dir.toString(), cid);
+            assertEquals(0, res.code(), variant + ": " + res);
+            assertEquals("2", line(res.out(), "Seccomp:"), variant + ": the filter is on: " + res.out());
+            assertEquals(variant.equals("nnp") ? "1" : "0", line(res.out(), "NoNewPrivs:"), variant);
+            assertEquals(!variant.equals("no-new-keyring"), res.out().contains("_ses." + cid + ": "), variant + ": " + res.out());
+        }
+    }
+
+    /** Every x86_64 syscall name, from the kernel's uapi header (linux-libc-dev, which gcc brings). */
+    static List<String> x86_64Syscalls() throws java.io.IOException {
+        List<String> out = new ArrayList<>();
+        for (String l : Files.readAllLines(Path.of("/usr/include/x86_64-linux-gnu/asm/unistd_64.h"))) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length == 3 && f[0].equals("#define") && f[1].startsWith("__NR_")) out.add(f[1].substring(5));
+        }
+        return out;
+    }
+
     /** Nothing of the runtime's own environment reaches the container: only process.env (and HOME, as runc). */
     @ParameterizedTest @MethodSource("runtimes")
     void runtimeEnvironmentDoesNotLeak(String name) throws Exception {
