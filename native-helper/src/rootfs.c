@@ -266,7 +266,11 @@ static void make_parent_private(const char *rootfs) {
 }
 
 void rootfs_prepare(const struct plan *p) {
-    if (p->has_rootfs_propagation && mount(NULL, "/", NULL, p->rootfs_propagation, NULL) < 0)
+    /* An unbindable "/" would refuse the bind of the rootfs below (EINVAL): private until the new root
+     * is in place, which gets the configured propagation then (rootfs_change_root), as crun does. */
+    unsigned long prop = p->rootfs_propagation;
+    if (prop & MS_UNBINDABLE) prop = (prop & ~(unsigned long)MS_UNBINDABLE) | MS_PRIVATE;
+    if (p->has_rootfs_propagation && mount(NULL, "/", NULL, prop, NULL) < 0)
         die_errno(errno, "set propagation of \"/\"");
     make_parent_private(p->rootfs);
     if (mount(p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -552,6 +556,12 @@ void rootfs_change_root(const struct plan *p) {
     if (p->no_pivot) move_root(p->rootfs);
     else pivot(p->rootfs);
     if (chdir("/") < 0) die_errno(errno, "chdir \"/\"");
+    /* linux.rootfsPropagation is the propagation of the container's root mount: applied to the new root
+     * (crun). The root is a private copy by now (make_parent_private), so "shared" starts a peer group of
+     * the container's own, which binds of "/" inside the container join; nothing reaches the host. Not
+     * recursive: the mounts made on it already have the propagation their own options asked for. */
+    if (p->has_rootfs_propagation && mount(NULL, "/", NULL, p->rootfs_propagation & ~(uint64_t)MS_REC, NULL) < 0)
+        die_errno(errno, "set the propagation of the container's root (linux.rootfsPropagation)");
 }
 
 /* ---- steps 6 and 7 ---- */

@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code config.json /linux/namespaces/3/type: duplicate namespace "pid"}.
  *
  * <p>Things runc only warns about are returned as warnings (one user-facing line each, pointer included),
- * for the caller to log: unknown capability names (runc 1.1 ignores them), a user namespace joined by path
+ * for the caller to log: a user namespace joined by path
  * that also lists mappings (the mappings are not applied).
  *
  * <p>Deliberately not checked here (other parts own them): the mount namespace requirement (planner),
@@ -164,9 +164,12 @@ public final class Validator {
         for (int i = 0; i < l.size(); i++) {
             String ptr = "/process/capabilities/" + set + "/" + i;
             String name = l.get(i);
-            // runc ignores any name it does not know, "KILL" as much as "CAP_FUTURE"
+            // Not a name of capabilities(7) at all: an invalid value, an error (config.md "Valid values";
+            // runtime-tools' process_capabilities_fail). runc 1.1-1.4 ignore it with a warning. A name the
+            // running kernel lacks is mapped by the init to what the kernel has (cap_last_cap), as runc does.
             if (io.jrunc.plan.Caps.number(name) < 0)
-                warnings.add("config.json " + ptr + ": ignoring unknown or unavailable capability " + quote(name));
+                throw JruncException.config(ptr, "unknown capability " + quote(name),
+                        "a name from capabilities(7), CAP_CHOWN to CAP_CHECKPOINT_RESTORE");
         }
     }
 
@@ -351,9 +354,8 @@ public final class Validator {
             // The spec lets a device live anywhere in the container (not only under /dev), as runc does.
             absolute(ptr + "/path", d.path());
             noNul(ptr + "/path", d.path());
-            if (t.equals("p") && (d.major() != 0 || d.minor() != 0))
-                throw JruncException.config(ptr + (d.major() != 0 ? "/major" : "/minor"),
-                        "a fifo (type p) has no major/minor numbers");
+            // A fifo's major/minor are optional and, when given, ignored (config-linux.md: "REQUIRED unless
+            // type is p"; runc and crun accept and ignore them; runtime-tools' linux_devices sends them).
         }
     }
 

@@ -194,7 +194,9 @@ public final class Lifecycle {
             store.save(st);
 
             if (spec.hooks() != null) {
-                String hookState = Json.write(st.toHookState("creating"));
+                // "created": the environment is complete when the runtime-namespace hooks run (crun; what
+                // runtime-tools' hooks_stdin checks; runc says "creating"). docs/conformance.md, decisions.
+                String hookState = Json.write(st.toHookState("created"));
                 Hooks.run("prestart", spec.hooks().prestart(), hookState);
                 Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState);
             }
@@ -665,13 +667,8 @@ public final class Lifecycle {
         } catch (RuntimeException e) {
             warn.accept("poststop hooks skipped: " + e.getMessage());
         }
-        if (spec != null && spec.hooks() != null && spec.hooks().poststop() != null) {
-            try {
-                Hooks.run("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")));
-            } catch (JruncException e) {
-                warn.accept(e.getMessage());
-            }
-        }
+        if (spec != null && spec.hooks() != null && spec.hooks().poststop() != null)
+            Hooks.runAll("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")), warn);
         store.removeDir(s.id());
     }
 }

@@ -21,6 +21,22 @@ public final class Hooks {
         for (int i = 0; i < hooks.size(); i++) runOne(kind, i, hooks.get(i), stateJson);
     }
 
+    /**
+     * Every hook runs even when one before it failed; each failure is handed to {@code warn} (poststop:
+     * "the runtime MUST log a warning, but the remaining hooks and lifecycle continue as if the hook had
+     * succeeded", runtime-spec 1.3 runtime.md step 13).
+     */
+    public static void runAll(String kind, List<Spec.Hook> hooks, String stateJson, java.util.function.Consumer<String> warn) {
+        if (hooks == null) return;
+        for (int i = 0; i < hooks.size(); i++) {
+            try {
+                runOne(kind, i, hooks.get(i), stateJson);
+            } catch (JruncException e) {
+                warn.accept(e.getMessage());
+            }
+        }
+    }
+
     private static void runOne(String kind, int index, Spec.Hook h, String stateJson) {
         String what = kind + " hook #" + index + " (" + h.path() + ")";
         ProcessBuilder pb = new ProcessBuilder();

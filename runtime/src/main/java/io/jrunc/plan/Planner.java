@@ -131,7 +131,7 @@ public final class Planner {
         }
         boolean devMounted = false, ptsMounted = false;
         List<Spec.Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
-        String mountLabel = mountLabel(linux, mounts, o, lsm);
+        String mountLabel = mountLabel(linux, lsm, warnings);
         for (int i = 0; i < mounts.size(); i++) {
             Spec.Mount m = mounts.get(i);
             String dest = clean(m.destination());
@@ -154,7 +154,8 @@ public final class Planner {
         for (Spec.Device d : devs) {
             char t = d.type().charAt(0);
             if (t == 'u') t = 'c';
-            device(w, clean(d.path()), t, d.major(), d.minor(),
+            boolean fifo = t == 'p'; // its numbers mean nothing (the Validator lets them through)
+            device(w, clean(d.path()), t, fifo ? 0 : d.major(), fifo ? 0 : d.minor(),
                     d.fileMode() == null ? 0666 : d.fileMode() & 07777,
                     d.uid() == null ? 0 : d.uid(), d.gid() == null ? 0 : d.gid(), userns);
         }
@@ -393,27 +394,17 @@ public final class Planner {
      * would carry it, the masked-path tmpfs still gets it, as in runc: it fails (in the init) only if a
      * masked path is a directory, else the container runs with the label ignored.
      */
-    static String mountLabel(Spec.Linux linux, List<Spec.Mount> mounts, Options o, Lsm lsm) {
+    /**
+     * The label for the mounts runc labels, or null. Without SELinux the label is ignored with a warning,
+     * as crun does: the kernel would refuse context= on every labelled mount (runc 1.1.5 fails with
+     * "invalid argument"), and a label no LSM enforces protects nothing (docs/conformance.md, decisions).
+     */
+    static String mountLabel(Spec.Linux linux, Lsm lsm, List<String> warnings) {
         String label = linux.mountLabel();
         if (label == null || label.isEmpty()) return null;
         if (lsm.selinuxEnabled()) return label;
-        String carrier = null;
-        for (int i = 0; i < mounts.size() && carrier == null; i++) {
-            Spec.Mount m = mounts.get(i);
-            String type = m.type() == null ? "" : m.type();
-            boolean bind = MountOptions.parse(m.options()).isBind() || type.equals("bind");
-            boolean v1CgroupTmpfs = (type.equals("cgroup") || type.equals("cgroup2")) && !o.cgroupV2();
-            if ((!bind && Lsm.takesMountLabel(type)) || v1CgroupTmpfs)
-                carrier = "/mounts/" + i + " (" + (v1CgroupTmpfs ? "the tmpfs of cgroup" : type) + " on " + m.destination() + ")";
-        }
-        // No mount carries it: only the tmpfs over masked directories would. Whether one of those exists is
-        // known only inside the rootfs, so the label goes to the init as runc's does, and the kernel refuses
-        // it exactly where it refuses runc's (a masked path that is a directory: invalid argument).
-        if (carrier == null) return label;
-        throw JruncException.config("/linux/mountLabel",
-                "mount label is specified in config, but selinux is disabled or not supported: the kernel refuses context=\"" + label
-                        + "\" on " + carrier,
-                "runc 1.1.5 fails the same way, with invalid argument; remove /linux/mountLabel");
+        warnings.add("ignoring /linux/mountLabel: SELinux is not enabled on this host");
+        return null;
     }
 
     /** The container's user namespace: its mappings when it is new, its path when it is joined. */

@@ -125,8 +125,6 @@ class ValidatorTest {
         - | - | "devices":[{"path":"/dev/a","major":1,"minor":3}]        | /linux/devices/0/type | must be set
         - | - | "devices":[{"type":"c","path":"dev/null","major":1,"minor":3}] | /linux/devices/0/path | must be an absolute path
         - | - | "devices":[{"type":"b","major":8,"minor":0}]                | /linux/devices/0/path | must be set
-        - | - | "devices":[{"type":"p","path":"/dev/fifo","major":1}]       | /linux/devices/0/major | a fifo (type p) has no major/minor
-        - | - | "devices":[{"type":"p","path":"/dev/fifo","minor":1}]       | /linux/devices/0/minor | a fifo (type p) has no major/minor
         - | - | "resources":{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"x","access":"r"}]} | /linux/resources/devices/1/type | invalid cgroup device type "x"
         - | - | "resources":{"devices":[{"allow":false}]}               | /linux/resources/devices/0/access | must not be empty
         - | - | "resources":{"devices":[{"allow":false,"access":"rx"}]} | /linux/resources/devices/0/access | invalid device access "rx"
@@ -200,7 +198,7 @@ class ValidatorTest {
         -                                   | -                                        | "maskedPaths":["/proc/kcore"],"readonlyPaths":["/proc/sys"]
         -                                   | -                                        | "namespaces":[{"type":"pid"}],"maskedPaths":[],"readonlyPaths":null
         -                                   | -                                        | "namespaces":[{"type":"mount","path":"/proc/1/ns/mnt"}],"maskedPaths":["/proc/kcore"]
-        -                                   | -                                        | "devices":[{"type":"c","path":"/dev/fuse","major":10,"minor":229},{"type":"u","path":"/dev/u","major":1,"minor":1},{"type":"b","path":"/dev/sda","major":8,"minor":0},{"type":"p","path":"/dev/fifo"}]
+        -                                   | -                                        | "devices":[{"type":"c","path":"/dev/fuse","major":10,"minor":229},{"type":"u","path":"/dev/u","major":1,"minor":1},{"type":"b","path":"/dev/sda","major":8,"minor":0},{"type":"p","path":"/dev/fifo"},{"type":"p","path":"/dev/fifo2","major":1,"minor":2}]
         -                                   | -                                        | "devices":[{"type":"c","path":"/opt/null","major":1,"minor":3}]
         -                                   | -                                        | "resources":{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"a","access":"m"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"},{"allow":true,"type":"","access":"r"}]}
         -                                   | -                                        | "seccomp":{}
@@ -252,14 +250,15 @@ class ValidatorTest {
     }
 
     @Test
-    void unknownCapabilitiesAreWarningsNotErrors() {
-        List<String> w = validate(config(null,
-                "\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FUTURE\",\"KILL\"],\"ambient\":[\"CAP_MAGIC\"]}", null));
-        assertEquals(List.of(
-                "config.json /process/capabilities/bounding/1: ignoring unknown or unavailable capability \"CAP_FUTURE\"",
-                "config.json /process/capabilities/bounding/2: ignoring unknown or unavailable capability \"KILL\"",
-                "config.json /process/capabilities/ambient/0: ignoring unknown or unavailable capability \"CAP_MAGIC\""), w);
-        assertThrows(UnsupportedOperationException.class, () -> w.add("x"));
+    void unknownCapabilityNamesAreErrorsNamingTheEntry() {
+        for (String bad : List.of("CAP_TEST", "KILL", "cap_kill", "")) {
+            JruncException e = assertThrows(JruncException.class, () -> validate(config(null,
+                    "\"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"ambient\":[\"CAP_CHOWN\",\"" + bad + "\"]}", null)), bad);
+            assertEquals("/process/capabilities/ambient/1", e.pointer());
+            assertTrue(e.getMessage().contains("unknown capability \"" + bad + "\""), e.getMessage());
+        }
+        assertEquals(List.of(), validate(config(null,
+                "\"capabilities\":{\"bounding\":[\"CAP_CHECKPOINT_RESTORE\",\"CAP_BPF\",\"CAP_PERFMON\"]}", null)));
     }
 
     @Test
