@@ -155,15 +155,15 @@ static void system_settings(const struct init_ctx *c) {
 /* Steps 2-6: the container's mount namespace up to the root change, and the terminal. */
 static void enter_rootfs(struct init_ctx *c, const struct go_msg *go) {
     const struct plan *p = c->plan;
-    if (!has_mount_ns(p)) die("a rootfs needs a mount namespace (none is created or joined)");
+    bool own_ns = has_mount_ns(p);
     /* Paths and device modes are exactly as planned, whatever umask Java had. */
     umask(0);
-    rootfs_prepare(p);
+    rootfs_prepare(p, own_ns);
     rootfs_populate(p, c->mount_fds);
     /* createContainer hooks run in the container's namespaces with the host's filesystem view, in the rootfs (runc). */
     if (chdir(p->rootfs) < 0) die_errno(errno, "chdir to rootfs \"%s\"", p->rootfs);
     run_hooks(p, HOOK_CREATE_CONTAINER, go->state, go->len);
-    rootfs_change_root(p);
+    rootfs_change_root(p, own_ns);
     /* From here on mounts go through the magic links of the private procfs clone, as the working directory. */
     c->proc_fd = trusted_proc();
     if (fchdir(c->proc_fd) < 0) die_errno(errno, "chdir to the private procfs");

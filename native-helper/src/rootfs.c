@@ -265,7 +265,8 @@ static void make_parent_private(const char *rootfs) {
         die_errno(errno, "make the parent mount \"%s\" of the rootfs private", best);
 }
 
-void rootfs_prepare(const struct plan *p) {
+void rootfs_prepare(const struct plan *p, bool own_ns) {
+    if (!own_ns) return;
     /* An unbindable "/" would refuse the bind of the rootfs below (EINVAL): private until the new root
      * is in place, which gets the configured propagation then (rootfs_change_root), as crun does. */
     unsigned long prop = p->rootfs_propagation;
@@ -552,7 +553,14 @@ static void move_root(const char *rootfs) {
     if (chroot(".") < 0) die_errno(errno, "chroot \"%s\"", rootfs);
 }
 
-void rootfs_change_root(const struct plan *p) {
+void rootfs_change_root(const struct plan *p, bool own_ns) {
+    if (!own_ns) {
+        /* The runtime's mount namespace: pivot_root or MS_MOVE would change the host's root (runc chroots too). */
+        if (chdir(p->rootfs) < 0) die_errno(errno, "chdir to rootfs \"%s\"", p->rootfs);
+        if (chroot(".") < 0) die_errno(errno, "chroot \"%s\"", p->rootfs);
+        if (chdir("/") < 0) die_errno(errno, "chdir \"/\"");
+        return;
+    }
     if (p->no_pivot) move_root(p->rootfs);
     else pivot(p->rootfs);
     if (chdir("/") < 0) die_errno(errno, "chdir \"/\"");

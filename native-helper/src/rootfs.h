@@ -14,8 +14,13 @@ enum create_kind { CREATE_NONE, CREATE_DIR, CREATE_FILE };
  */
 int open_in_root(int root, const char *path, enum create_kind kind);
 
-/* Step 2: root propagation, parent of the rootfs made private if shared, rootfs bind-mounted onto itself. */
-void rootfs_prepare(const struct plan *p);
+/*
+ * Step 2: root propagation, parent of the rootfs made private if shared, rootfs bind-mounted onto itself.
+ * Without a mount namespace of its own (own_ns false) the container shares the runtime's: nothing of that
+ * is done, since it would change the host's mounts; the config's mounts are made in the shared namespace
+ * (Java unmounts them at delete) and the root change is a chroot.
+ */
+void rootfs_prepare(const struct plan *p, bool own_ns);
 
 /*
  * Step 3: MOUNT, DEVICE and SYMLINK records, in that order. mount_fds (NULL: none) holds, per MOUNT, the
@@ -24,8 +29,8 @@ void rootfs_prepare(const struct plan *p);
  */
 void rootfs_populate(const struct plan *p, int *mount_fds);
 
-/* Step 5: pivot_root (or MS_MOVE + chroot with NO_PIVOT), then chdir("/"). */
-void rootfs_change_root(const struct plan *p);
+/* Step 5: pivot_root (or MS_MOVE + chroot with NO_PIVOT; chroot without own_ns), then chdir("/"). */
+void rootfs_change_root(const struct plan *p, bool own_ns);
 
 /* Step 8: READONLY_PATH then MASK records (after the root change), in runc's order. */
 void rootfs_mask_and_readonly(const struct plan *p);

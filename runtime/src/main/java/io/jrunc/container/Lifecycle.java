@@ -220,7 +220,10 @@ public final class Lifecycle {
                     : cp.containsKey("") ? cp.get("") + "/cgroup.events" : null;
             Spec.Hooks hk = spec.hooks();
             store.saveFast(st, freezer, Cgroup.load(st.cgroupPaths()).procsDir(), hk != null && hk.poststart() != null && !hk.poststart().isEmpty(),
-                    hk != null && hk.poststop() != null && !hk.poststop().isEmpty());
+                    // "poststop" tells the front that delete needs the JVM: also to unmount what a container
+                    // without a mount namespace of its own mounted in the runtime's
+                    hk != null && hk.poststop() != null && !hk.poststop().isEmpty()
+                            || io.jrunc.mount.SharedNamespaceMounts.shared(spec));
             io.jrunc.cli.Trace.mark("state saved");
             return st;
         } catch (RuntimeException | IOException | Error e) {
@@ -230,6 +233,7 @@ public final class Lifecycle {
                 try { sys.waitpid(initPid, 0); } catch (LinuxException ignored) { }
             }
             if (setup != null) setup.await(); // its failure, if any, is the one being reported or a lesser one
+            if (initPid > 0 && io.jrunc.mount.SharedNamespaceMounts.shared(spec)) unmountShared(sys, rootfs.toString());
             if (cg != null) {
                 try { cg.destroy(); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
             }
@@ -657,6 +661,15 @@ public final class Lifecycle {
             throw new JruncException("container init " + s.pid() + " did not die after SIGKILL");
     }
 
+    /** The mounts a container without a mount namespace of its own made in the runtime's. */
+    private void unmountShared(Linux sys, String rootfs) {
+        try {
+            io.jrunc.mount.SharedNamespaceMounts.unmountUnder(sys, rootfs);
+        } catch (IOException | RuntimeException e) {
+            warn.accept("cleanup: unmount what the container mounted under " + rootfs + ": " + e.getMessage());
+        }
+    }
+
     private void destroy(ContainerState s) {
         if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty() && s.createdCgroup()) {
             Cgroup.load(s.cgroupPaths()).destroy();
@@ -667,6 +680,8 @@ public final class Lifecycle {
         } catch (RuntimeException e) {
             warn.accept("poststop hooks skipped: " + e.getMessage());
         }
+        if (spec != null && io.jrunc.mount.SharedNamespaceMounts.shared(spec) && s.rootfs() != null)
+            unmountShared(Linux.get(), s.rootfs());
         if (spec != null && spec.hooks() != null && spec.hooks().poststop() != null)
             Hooks.runAll("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")), warn);
         store.removeDir(s.id());

@@ -91,8 +91,20 @@ public final class Planner {
                 if (f == CLONE_NEWTIME) newTime = true; else clone |= f;
             }
         }
-        if (!mountns) throw JruncException.config("/linux/namespaces", "a mount namespace is required",
-                "add {\"type\": \"mount\"}");
+        if (!mountns) {
+            // The container shares the runtime's mount namespace (config-linux.md: a namespace not listed is
+            // inherited): the config's mounts are made there, under the rootfs, and unmounted at delete; the
+            // root change is a chroot. What needs a namespace of its own is refused, as runc does.
+            if (linux.maskedPaths() != null && !linux.maskedPaths().isEmpty())
+                throw JruncException.config("/linux/maskedPaths", "masked paths need a mount namespace of the container's own",
+                        "add {\"type\": \"mount\"} to /linux/namespaces");
+            if (linux.readonlyPaths() != null && !linux.readonlyPaths().isEmpty())
+                throw JruncException.config("/linux/readonlyPaths", "read-only paths need a mount namespace of the container's own",
+                        "add {\"type\": \"mount\"} to /linux/namespaces");
+            if (spec.root() != null && spec.root().readonly())
+                throw JruncException.config("/root/readonly", "a read-only root needs a mount namespace of the container's own",
+                        "add {\"type\": \"mount\"} to /linux/namespaces");
+        }
         w.u64(Tag.CLONE_FLAGS, clone);
         for (String type : JOIN_ORDER) {
             for (Spec.Namespace ns : nss) {
