@@ -244,7 +244,8 @@ static void join_session_keyring(const struct plan *p) {
     long k = syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, p->session_keyring);
     if (k < 0 && errno == ENOSYS) return;
     if (k < 0) die_errno(errno, "join session keyring \"%s\"", p->session_keyring);
-    if (syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, k, 0x3f1b0000) < 0)
+    /* exec (no rootfs) joins the keyring the init made, as runc's setns init does, leaving its permissions be. */
+    if (p->rootfs && syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, k, 0x3f1b0000) < 0)
         die_errno(errno, "set the permissions of session keyring \"%s\"", p->session_keyring);
 }
 

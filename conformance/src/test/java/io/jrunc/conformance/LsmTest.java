@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * process.apparmorProfile, process.selinuxLabel, linux.mountLabel and exec --apparmor/--process-label on
  * a host where neither AppArmor nor SELinux is enabled: every runtime must fail (or run) the same way runc
- * 1.1.5 does here. jrunc's messages also name the field. On a host with an LSM these cases do not apply
+ * 1.1.5 does here, except mountLabel, which jrunc ignores with a warning as crun does (runc fails). jrunc's
+ * messages also name the field. On a host with an LSM these cases do not apply
  * and are skipped.
  */
 class LsmTest extends ConformanceBase {

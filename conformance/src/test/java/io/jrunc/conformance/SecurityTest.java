@@ -99,6 +99,28 @@ class SecurityTest extends ConformanceBase {
         }
     }
 
+    /**
+     * An exec'd process joins the container's session keyring (runc's setns init), not the caller's; after
+     * a create with --no-new-keyring it keeps the caller's, as the init did.
+     */
+    @ParameterizedTest @MethodSource("runtimes")
+    void execJoinsTheContainersSessionKeyring(String name) throws Exception {
+        Rt r = rt(name);
+        for (boolean keep : new boolean[] {false, true}) {
+            TestBundle b = bundle().args("sleep", "300");
+            b.linux().putArray("maskedPaths").add("/proc/kcore"); // the default spec masks /proc/keys
+            b.write();
+            String cid = id + (keep ? "-k" : "");
+            Rt.Result run = keep ? r.run("run", "-d", "--no-new-keyring", "-b", b.dir.toString(), cid)
+                    : r.run("run", "-d", "-b", b.dir.toString(), cid);
+            assertEquals(0, run.code(), run.toString());
+            pidOf(r, cid);
+            Rt.Result ex = r.run("exec", cid, "sh", "-c", "grep keyring /proc/keys");
+            assertEquals(!keep, ex.out().contains("_ses." + cid + ": "), name + (keep ? " --no-new-keyring: " : ": ") + ex);
+            r.ok("delete", "-f", cid);
+        }
+    }
+
     /** Every x86_64 syscall name, from the kernel's uapi header (linux-libc-dev, which gcc brings). */
     static List<String> x86_64Syscalls() throws java.io.IOException {
         List<String> out = new ArrayList<>();

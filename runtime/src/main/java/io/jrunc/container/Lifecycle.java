@@ -134,7 +134,7 @@ public final class Lifecycle {
             Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
             // Saved before anything is started so `delete -f` can undo a create that died half-way.
             ContainerState st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "",
-                    ann, cg.paths(), true);
+                    ann, cg.paths(), true, o.noNewKeyring());
             store.save(st);
             Spec.Resources resources = DeviceRules.effective(linux == null ? null : linux.resources(),
                     linux == null ? null : linux.devices());
@@ -154,7 +154,7 @@ public final class Lifecycle {
                     warn.accept("rootless: running without a cgroup, resource limits are not applied (" + e.getMessage() + ")");
                     try { cg.destroy(); } catch (RuntimeException ignored) { }
                     cg = Cgroup.none();
-                    st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "", ann, cg.paths(), false);
+                    st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "", ann, cg.paths(), false, o.noNewKeyring());
                     store.save(st);
                 }
             }
@@ -190,7 +190,7 @@ public final class Lifecycle {
             io.jrunc.cgroup.Prewarm.done();
             io.jrunc.cli.Trace.mark("init in cgroup");
             st = new ContainerState(o.id(), initPid, start, bundle.toString(), rootfs.toString(), created, "", ann,
-                    cg.paths(), true);
+                    cg.paths(), true, o.noNewKeyring());
             store.save(st);
 
             if (spec.hooks() != null) {
@@ -391,7 +391,8 @@ public final class Lifecycle {
         // exec gets the container's seccomp filter, as in runc
         byte[] plan = Planner.planExec(o.process(), nsTypes, s.pid(), new Planner.Options(null, null, null, false,
                 o.consoleSocket(), o.preserveFds(), List.of(), false), warnings,
-                spec.linux() == null ? null : spec.linux().seccomp());
+                spec.linux() == null ? null : spec.linux().seccomp(), io.jrunc.lsm.Lsm.host(),
+                s.noNewKeyring() ? null : "_ses." + s.id());
         warnings.forEach(warn);
         io.jrunc.cli.Trace.mark("exec: planned");
 

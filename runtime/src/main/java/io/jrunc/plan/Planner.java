@@ -237,13 +237,19 @@ public final class Planner {
 
     public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings,
                                   Spec.Seccomp seccomp) {
-        return planExec(p, nsTypes, initPid, o, warnings, seccomp, Lsm.host());
+        return planExec(p, nsTypes, initPid, o, warnings, seccomp, Lsm.host(), null);
     }
 
+    /**
+     * sessionKeyring: the container's keyring the process joins (runc's setns init: "_ses.<id>", so an
+     * exec'd process never holds the caller's session keyring), null when the container was created with
+     * --no-new-keyring.
+     */
     public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings,
-                                  Spec.Seccomp seccomp, Lsm lsm) {
+                                  Spec.Seccomp seccomp, Lsm lsm, String sessionKeyring) {
         PlanWriter w = PlanWriter.plan();
         w.u64(Tag.CLONE_FLAGS, 0);
+        if (sessionKeyring != null) w.str(Tag.SESSION_KEYRING, sessionKeyring);
         for (String type : JOIN_ORDER) {
             if (!nsTypes.contains(type)) continue;
             long f = cloneFlag(type);

@@ -45,10 +45,21 @@ class PlannerTest {
     }
 
     @Test
-    void aMountNamespaceIsRequired() {
-        JruncException e = assertThrows(JruncException.class,
-                () -> plan(spec("\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), new ArrayList<>()));
-        assertEquals("/linux/namespaces", e.pointer());
+    void withoutAMountNamespaceWhatNeedsOneIsRefusedNamingTheField() {
+        // the runtime's mount namespace is shared: no new one in the clone flags, none joined
+        List<PlanReader.Rec> p = plan(spec("\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), new ArrayList<>());
+        assertEquals(0, all(p, Tag.CLONE_FLAGS).get(0).u64() & 0x00020000L);
+        assertTrue(all(p, Tag.NS_JOIN).isEmpty());
+        for (String[] c : new String[][] {{"\"maskedPaths\":[\"/proc/kcore\"]", "/linux/maskedPaths"},
+                {"\"readonlyPaths\":[\"/proc/sys\"]", "/linux/readonlyPaths"}}) {
+            JruncException e = assertThrows(JruncException.class,
+                    () -> plan(spec("\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]," + c[0] + "}"), new ArrayList<>()));
+            assertEquals(c[1], e.pointer());
+        }
+        JruncException e = assertThrows(JruncException.class, () -> plan(ConfigReader.parse(("""
+                {"ociVersion":"1.3.0","root":{"path":"rootfs","readonly":true},"process":{"args":["true"],"cwd":"/"},
+                 "linux":{"namespaces":[{"type":"pid"}]}}""").getBytes(StandardCharsets.UTF_8)), new ArrayList<>()));
+        assertEquals("/root/readonly", e.pointer());
     }
 
     @Test
@@ -103,13 +114,11 @@ class PlannerTest {
     }
 
     @Test
-    void missingMountNamespaceAndBadBindSourceNameTheField() {
-        JruncException e = assertThrows(JruncException.class, () -> plan(spec("\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), new ArrayList<>()));
-        assertEquals("/linux/namespaces", e.pointer());
+    void badBindSourceNamesTheField() {
         Spec s = spec("""
                 "mounts":[{"destination":"/x","type":"bind","source":"/no/such/dir","options":["bind"]}],
                 "linux":{"namespaces":[{"type":"mount"}]}""");
-        e = assertThrows(JruncException.class, () -> plan(s, new ArrayList<>()));
+        JruncException e = assertThrows(JruncException.class, () -> plan(s, new ArrayList<>()));
         assertEquals("/mounts/0/source", e.pointer());
     }
 
@@ -308,12 +317,13 @@ class PlannerTest {
     void execLabelsComeFromTheFlags() throws Exception {
         Spec.Process proc = withApparmor(spec("\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), "exec-prof").process();
         List<PlanReader.Rec> p = PlanReader.plan(Planner.planExec(proc, List.of("mount"), 1, new Planner.Options(null, null, null,
-                false, null, 0, List.of(), false), new ArrayList<>(), null, new io.jrunc.lsm.Lsm(fakeRoot(true, false))));
+                false, null, 0, List.of(), false), new ArrayList<>(), null, new io.jrunc.lsm.Lsm(fakeRoot(true, false)), "_ses.c1"));
         assertEquals("exec exec-prof", all(p, Tag.APPARMOR_EXEC).get(0).sub(Tag.AA_VALUE).str());
         assertEquals("apparmor/exec", all(p, Tag.APPARMOR_EXEC).get(0).sub(Tag.AA_ATTR).str());
+        assertEquals("_ses.c1", all(p, Tag.SESSION_KEYRING).get(0).str());
         JruncException e = assertThrows(JruncException.class, () -> Planner.planExec(proc, List.of("mount"), 1,
                 new Planner.Options(null, null, null, false, null, 0, List.of(), false), new ArrayList<>(), null,
-                new io.jrunc.lsm.Lsm(fakeRoot(false, false))));
+                new io.jrunc.lsm.Lsm(fakeRoot(false, false)), null));
         assertTrue(e.userMessage().startsWith("exec --apparmor"), e.userMessage());
     }
 }
