@@ -253,6 +253,13 @@ class ClientsTest {
                 "localhost/jrunc-bb:latest", n + "-m", "sh", "-c", "ls /mnt; touch /x 2>/dev/null || echo ro-ok");
         assertEquals(0, ro.code(), ro.out());
         assertTrue(ro.out().contains("rootfs.tar") && ro.out().contains("ro-ok"), ro.out());
+        // containerd's default seccomp profile (what Kubernetes' RuntimeDefault gives) denies keyctl with
+        // EPERM; without noNewPrivileges (--allow-new-privs, as Kubernetes by default) the keyring must be
+        // joined before the filter
+        Out sc = c("run", "--rm", "--seccomp", "--allow-new-privs", "--runc-binary", bin, "localhost/jrunc-bb:latest", n + "-s",
+                "sh", "-c", "grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status");
+        assertEquals(0, sc.code(), sc.out());
+        assertTrue(sc.out().contains("Seccomp:\t2") && sc.out().contains("NoNewPrivs:\t0"), sc.out());
     }
 
     @ParameterizedTest @MethodSource("runtimes")
