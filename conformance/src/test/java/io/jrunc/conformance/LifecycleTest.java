@@ -33,8 +33,12 @@ class LifecycleTest extends ConformanceBase {
 
         r.ok("start", id);
         assertEquals("running", status(r, id));
-        // The process runs the container's args (it was parked before exec while created).
-        assertTrue(Files.readString(Path.of("/proc/" + pid + "/cmdline")).startsWith("sleep"));
+        // The process runs the container's args (it was parked before exec while created). `start` returns
+        // once the init is released, which execs a moment later (runc's start does not wait either).
+        String cmdline = "";
+        for (int i = 0; i < 200 && !cmdline.startsWith("sleep"); i++, Thread.sleep(10))
+            cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+        assertTrue(cmdline.startsWith("sleep"), cmdline);
 
         Rt.Result del = r.run("delete", id);
         assertNotEquals(0, del.code(), "delete of a running container must fail");
