@@ -225,7 +225,9 @@ static void signal_ready_and_wait_for_start(struct init_ctx *c) {
     if (fd < 0) die_errno(errno, "open exec fifo");
     r = write_all(fd, "0", 1);
     if (r < 0) die_errno(-r, "write exec fifo");
-    close(fd);
+    /* The write end stays open (O_CLOEXEC) until execve: `start` sees end-of-file exactly when the
+     * container's process has been executed (or the init died), and runs poststart hooks only then
+     * (config.md: "after the user-specified process is executed"). */
     close(c->fifo_fd);
     c->fifo_fd = -1;
     if (c->proc_fd >= 0) close(c->proc_fd);

@@ -562,6 +562,9 @@ public final class Lifecycle {
         public void run() {
             try (InputStream in = Files.newInputStream(fifo)) {
                 result = in.read();
+                // then end-of-file: the init holds the write end until its execve (or death), so the
+                // poststart hooks after this run once the container's process is executed
+                if (result >= 0) while (in.read() >= 0) { }
             } catch (IOException e) {
                 failure = new JruncException("cannot open " + fifo + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
