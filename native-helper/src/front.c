@@ -341,6 +341,18 @@ static int do_start(const char *dir, const struct fast *f) {
             return FALLBACK; /* the JVM reports "cannot start a container that has stopped" */
         }
     }
+    /* Then end-of-file: the init holds the write end open until its execve (or death). Returning only
+     * then means a signal sent right after `start` reaches the container's program, never the init
+     * before its exec (pid 1 of a pid namespace without a handler: the kernel drops it). */
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, 20);
+        if (r > 0) {
+            ssize_t n = read(fd, &c, 1);
+            if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) break;
+        }
+        if (r == 0 && !alive(f)) break;
+    }
     close(fd);
     unlink(path);
     close(lock);
