@@ -120,12 +120,18 @@ public final class Lifecycle {
         int initPid = 0;
         int sock = -1;
         CgroupSetup setup = null;
+        java.util.Set<String> premounts = null;
         try (StateStore.Lock lock = store.lock(o.id())) {
             Files.write(dir.resolve(StateStore.CONFIG), raw[0]);
             Path fifo = dir.resolve(StateStore.FIFO);
             sys.mkfifo(fifo, 0622);
             Files.setPosixFilePermissions(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w--w-"));
             io.jrunc.cli.Trace.mark("state dir, fifo");
+            if (io.jrunc.mount.SharedNamespaceMounts.shared(spec)) {
+                // what is mounted under the rootfs already is not the container's to unmount later
+                premounts = io.jrunc.mount.SharedNamespaceMounts.snapshot(rootfs.toString());
+                io.jrunc.mount.SharedNamespaceMounts.save(dir, premounts);
+            }
 
             Spec.Linux linux = spec.linux();
             cg = Cgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath());
@@ -233,7 +239,7 @@ public final class Lifecycle {
                 try { sys.waitpid(initPid, 0); } catch (LinuxException ignored) { }
             }
             if (setup != null) setup.await(); // its failure, if any, is the one being reported or a lesser one
-            if (initPid > 0 && io.jrunc.mount.SharedNamespaceMounts.shared(spec)) unmountShared(sys, rootfs.toString());
+            if (initPid > 0 && premounts != null) unmountShared(sys, rootfs.toString(), premounts);
             if (cg != null) {
                 try { cg.destroy(); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
             }
@@ -666,9 +672,9 @@ public final class Lifecycle {
     }
 
     /** The mounts a container without a mount namespace of its own made in the runtime's. */
-    private void unmountShared(Linux sys, String rootfs) {
+    private void unmountShared(Linux sys, String rootfs, java.util.Set<String> before) {
         try {
-            io.jrunc.mount.SharedNamespaceMounts.unmountUnder(sys, rootfs);
+            io.jrunc.mount.SharedNamespaceMounts.unmountNew(sys, rootfs, before);
         } catch (IOException | RuntimeException e) {
             warn.accept("cleanup: unmount what the container mounted under " + rootfs + ": " + e.getMessage());
         }
@@ -684,8 +690,11 @@ public final class Lifecycle {
         } catch (RuntimeException e) {
             warn.accept("poststop hooks skipped: " + e.getMessage());
         }
-        if (spec != null && io.jrunc.mount.SharedNamespaceMounts.shared(spec) && s.rootfs() != null)
-            unmountShared(Linux.get(), s.rootfs());
+        if (spec != null && io.jrunc.mount.SharedNamespaceMounts.shared(spec) && s.rootfs() != null) {
+            java.util.Set<String> before = io.jrunc.mount.SharedNamespaceMounts.load(store.dir(s.id()));
+            if (before != null) unmountShared(Linux.get(), s.rootfs(), before);
+            else warn.accept("cleanup: no record of the mounts under " + s.rootfs() + " before create: left as they are");
+        }
         if (spec != null && spec.hooks() != null && spec.hooks().poststop() != null)
             Hooks.runAll("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")), warn);
         store.removeDir(s.id());

@@ -101,6 +101,9 @@ public final class Planner {
             if (linux.readonlyPaths() != null && !linux.readonlyPaths().isEmpty())
                 throw JruncException.config("/linux/readonlyPaths", "read-only paths need a mount namespace of the container's own",
                         "add {\"type\": \"mount\"} to /linux/namespaces");
+            if (o.rootfs() != null && o.rootfs().getParent() == null)
+                throw JruncException.config("/root/path", "the host's \"/\" as the rootfs needs a mount namespace of the container's own",
+                        "add {\"type\": \"mount\"} to /linux/namespaces");
             if (spec.root() != null && spec.root().readonly())
                 throw JruncException.config("/root/readonly", "a read-only root needs a mount namespace of the container's own",
                         "add {\"type\": \"mount\"} to /linux/namespaces");
