@@ -60,6 +60,10 @@ class PlannerTest {
                 {"ociVersion":"1.3.0","root":{"path":"rootfs","readonly":true},"process":{"args":["true"],"cwd":"/"},
                  "linux":{"namespaces":[{"type":"pid"}]}}""").getBytes(StandardCharsets.UTF_8)), new ArrayList<>()));
         assertEquals("/root/readonly", e.pointer());
+        JruncException root = assertThrows(JruncException.class, () -> Planner.plan(spec("\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"),
+                new Planner.Options(java.nio.file.Path.of("/"), bundle, bundle.resolve("exec.fifo"), false, null, 0, List.of(), false),
+                new ArrayList<>()));
+        assertEquals("/root/path", root.pointer());
     }
 
     @Test
