@@ -549,8 +549,13 @@ public final class Lifecycle {
                 if (r.result < 0) throw new JruncException("container init exited before start");
                 return;
             }
-            if (!Proc.isAlive(s.pid(), s.initStartTime()))
+            if (!Proc.isAlive(s.pid(), s.initStartTime())) {
+                // Released (the byte was read) and already done: a short-lived process may exit before
+                // the reader has seen end-of-file. Stopped before the release is an error.
+                try { r.join(100); } catch (InterruptedException e) { throw new JruncException("interrupted", e); }
+                if (r.result >= 0) return;
                 throw new JruncException("cannot start a container that has stopped");
+            }
         }
     }
 
