@@ -146,7 +146,7 @@ public final class Lifecycle {
                 setup = CgroupSetup.begin(cg, resources);
             } else {
                 try {
-                    cg.create();
+                    cg.create(resources);
                     cg.apply(resources);
                     io.jrunc.cli.Trace.mark("cgroup created and applied");
                 } catch (JruncException e) {
@@ -259,7 +259,7 @@ public final class Lifecycle {
 
         @Override public void run() {
             try {
-                cg.create();
+                cg.create(resources);
                 cg.apply(resources);
             } catch (RuntimeException | Error e) {
                 failed = e;
