@@ -14,6 +14,12 @@ FILES='memory.max memory.swap.max memory.high memory.oom.group cpu.weight cpu.ma
 WANT="memory.max=67108864;memory.swap.max=33554432;memory.high=52428800;memory.oom.group=0;cpu.weight=20;cpu.max=50000 100000;pids.max=20;cpuset.cpus=0;io.weight=default 4950;io.max=$DISK rbps=1048576 wbps=max riops=max wiops=max;hugetlb.2MB.max=0;"
 readcg='for f in '$FILES'; do printf "%s=%s;" $f "$(cat $f)"; done'
 
+# `spec` on a pure v2 host: runc adds a cgroup namespace there; jrunc's must list the same namespaces
+mkdir -p $T/spec-j $T/spec-r
+$JRUNC spec --bundle $T/spec-j; runc spec --bundle $T/spec-r
+nstypes() { tr -d ' \t\n' < "$1" | grep -o '"namespaces":\[[^]]*\]' | grep -o '"type":"[a-z]*"' | sort | tr '\n' ' '; }
+eq "jrunc spec: same namespaces as runc spec on a v2 host (cgroup included)" "$(nstypes $T/spec-r/config.json)" "$(nstypes $T/spec-j/config.json)"
+
 for R in jrunc runc; do
   # --- runc's default spec, no cgroupsPath, started by a systemd service: next to the service, in its slice
   id=v2s-$R-$U; b=$T/b-$id

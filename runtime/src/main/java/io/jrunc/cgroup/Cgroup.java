@@ -18,6 +18,9 @@ public interface Cgroup {
         return Host.current().forContainer(id, cgroupsPath);
     }
 
+    /** A pure cgroup v2 host: cgroup2 mounted at /sys/fs/cgroup (runc's IsCgroup2UnifiedMode). */
+    static boolean unifiedOnly() { return Host.current().pureV2(); }
+
     /** Re-opens what {@link #paths()} returned at create time (state.json). */
     static Cgroup load(Map<String, String> paths) {
         if (paths == null || paths.isEmpty()) return none();

@@ -201,7 +201,16 @@ final class V2Cgroup implements Cgroup {
         if (r.cpu() != null) applyCpu(r.cpu());
         // v2 has no devices.allow: the rules become an eBPF program (DeviceFilter). A null list leaves the
         // attached filter alone (update); create always passes the effective rules (DeviceRules).
-        if (r.devices() != null && !r.devices().isEmpty()) DeviceFilter.attach(dir, r.devices());
+        if (r.devices() != null && !r.devices().isEmpty()) {
+            try {
+                DeviceFilter.attach(dir, r.devices());
+            } catch (RuntimeException e) {
+                // runc's fs2 Set: "errors from the device subsystem are ignored" by the rootless manager
+                // (no BPF_PROG_LOAD in a user namespace); the container still has its own /dev.
+                if (!io.jrunc.sys.Rootless.cgroups(io.jrunc.sys.Linux.get().geteuid())) throw e;
+                Fs.warn("rootless: device rules not applied as an eBPF filter (" + e.getMessage() + ")");
+            }
+        }
         if (r.cpu() != null) applyCpuset(dir, r.cpu());
         if (r.hugepageLimits() != null) applyHugetlb(r.hugepageLimits());
         if (r.rdma() != null) applyRdma(dir, r.rdma());
