@@ -43,8 +43,8 @@ for who in root rootless; do
     rc "$R podman $who: rm" 0 pm $who $R rm $n
     [ $who = root ] && rc "$R podman $who: OOM exits 137" 137 \
       pm $who $R run --rm --name $n --memory 16m --memory-swap 16m localhost/v2bb:latest dd if=/dev/zero of=/dev/null bs=64M count=1
-    eq "$R podman $who: nothing left (podman ps -a)" "" "$(pm $who $R ps -aq 2>&1)"
   done
+  eq "podman $who: nothing left (podman ps -a)" "" "$(as $who podman ps -aq 2>&1)"
   as $who podman rm -af >/dev/null 2>&1; as $who podman rmi -af >/dev/null 2>&1
 done
 loginctl disable-linger $R_USER
