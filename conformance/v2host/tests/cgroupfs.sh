@@ -43,7 +43,8 @@ for R in jrunc runc; do
   # --- limits (absolute cgroupsPath), device filter, update, pause/resume, exec, kill --all
   id=v2c-$R-$U; b=$T/b-$id; cg=/sys/fs/cgroup/v2t-$U.slice/$id
   mkbundle "$b" 'sleep 300' "$RES" "/v2t-$U.slice/$id" "$DISKMNT"
-  cd "$b"; rc "$R: run -d with limits" 0 rtd $R run -d $id; cd /tmp
+  cd "$b"; t0=$(date +%s%N); rc "$R: run -d with limits" 0 rtd $R run -d $id; t1=$(date +%s%N); cd /tmp
+  echo "# timing: $R run -d (create + start, limits applied): $(( (t1 - t0) / 1000000 )) ms"
   eq "$R: limits read from the host's cgroup files" "$WANT" "$(cd $cg 2>/dev/null && eval "$readcg")"
   # one exec: the limits as the container sees them, and the eBPF device filter (/dev/null allowed,
   # the host's disk bind-mounted in but not in the rules: denied)
