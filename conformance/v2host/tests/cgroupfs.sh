@@ -67,6 +67,24 @@ for R in jrunc runc; do
   gone "$R: nothing left after delete (limits)" $R $id $cg
   rmdir /sys/fs/cgroup/v2t-$U.slice
 
+  # --- a threaded subtree (a parent made "domain threaded" by a threaded child): memory limits refused
+  # there, naming the cause, nothing left; without domain limits the level is made threaded and runs
+  P=/sys/fs/cgroup/v2thr-$R-$U.slice
+  mkdir -p $P/t && echo threaded > $P/t/cgroup.type
+  id=v2m-$R-$U; b=$T/b-$id
+  mkbundle "$b" 'sleep 300' '"memory": {"limit": 67108864}' "/v2thr-$R-$U.slice/$id"
+  cd "$b"; o=$(rt $R run -d $id </dev/null 2>&1); code=$?; cd /tmp
+  if [ $code != 0 ] && echo "$o" | grep -q "with domain controllers"; then ok "$R: memory limit in a threaded subtree refused"
+  else notok "$R: memory limit in a threaded subtree refused" "exit $code" "$o"; fi
+  gone "$R: nothing left after the refused create" $R $id $P/$id
+  id=v2h-$R-$U; b=$T/b-$id
+  mkbundle "$b" 'sleep 300' '"pids": {"limit": 10}' "/v2thr-$R-$U.slice/$id"
+  cd "$b"; rc "$R: pids limit only in a threaded subtree runs" 0 rtd $R run -d $id; cd /tmp
+  eq "$R: ... in a threaded cgroup, pids.max applied" "threaded 10" "$(cat $P/$id/cgroup.type $P/$id/pids.max 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+  rmc $R $id
+  gone "$R: nothing left after kill + delete (threaded)" $R $id $P/$id
+  rmdir $P/t $P
+
   # --- OOM: an exec'd process killed (exit 137), memory.events, an "oom" event; pid 1 killed: run exits 137
   id=v2o-$R-$U; b=$T/b-$id; cg=/sys/fs/cgroup/system.slice/$id
   mkbundle "$b" 'sleep 300' '"memory": {"limit": 16777216, "swap": 16777216}'
