@@ -892,6 +892,23 @@ static bool dotdot(const char *p) {
     return false;
 }
 
+static bool nonempty(const char *s) { return s && *s; }
+
+/* runc's userns.RunningInUserNS: /proc/self/uid_map is not exactly "0 0 4294967295" (Rootless.java) */
+static bool in_userns(void) {
+    char buf[256];
+    int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return false;
+    buf[n] = 0;
+    unsigned long a, b, c;
+    int used = 0;
+    if (sscanf(buf, " %lu %lu %lu %n", &a, &b, &c, &used) != 3) return true;
+    return !(a == 0 && b == 0 && c == 4294967295UL && buf[used] == 0);
+}
+
 /* argv[0] is the first word after the program name, as the JVM's main sees it. */
 int front_main(int argc, char **argv, const char *home) {
     const char *root = "/run/jrunc";
@@ -916,7 +933,9 @@ int front_main(int argc, char **argv, const char *home) {
     if (i >= argc) return FALLBACK;
     const char *cmd = argv[i++];
     if (!strcmp(cmd, "features")) return i == argc ? do_features(home) : FALLBACK;
-    if (geteuid() != 0 && !root_given) return FALLBACK; /* $XDG_RUNTIME_DIR/jrunc: Java decides */
+    /* $XDG_RUNTIME_DIR/jrunc (runc's shouldHonorXDGRuntimeDir, Rootless.java): Java decides, for every
+       euid but 0 and for euid 0 in a user namespace (rootless podman) when XDG_RUNTIME_DIR is set */
+    if (!root_given && (geteuid() != 0 || (nonempty(getenv("XDG_RUNTIME_DIR")) && in_userns()))) return FALLBACK;
     if (!*root || dotdot(root)) return FALLBACK;
     if (!strcmp(cmd, "list")) return do_list(root, argc - i, argv + i);
     if (!strcmp(cmd, "ps")) return do_ps(root, argc - i, argv + i);

@@ -18,6 +18,9 @@ public interface Cgroup {
         return Host.current().forContainer(id, cgroupsPath);
     }
 
+    /** A pure cgroup v2 host: cgroup2 mounted at /sys/fs/cgroup (runc's IsCgroup2UnifiedMode). */
+    static boolean unifiedOnly() { return Host.current().pureV2(); }
+
     /** Re-opens what {@link #paths()} returned at create time (state.json). */
     static Cgroup load(Map<String, String> paths) {
         if (paths == null || paths.isEmpty()) return none();
@@ -42,6 +45,12 @@ public interface Cgroup {
 
     /** mkdir -p in every hierarchy; v1 cpuset gets cpus/mems from its parent, v2 ancestors delegate controllers. */
     void create();
+
+    /**
+     * {@link #create()} knowing the limits that will be applied: on v2 a level in a threaded subtree is
+     * made threaded when they need no domain controller, and refused when they do (runc's rule).
+     */
+    default void create(Spec.Resources r) { create(); }
 
     /** The one writer of linux.resources, for create and update: null (or, as in runc, 0) fields are left untouched. */
     void apply(Spec.Resources r);

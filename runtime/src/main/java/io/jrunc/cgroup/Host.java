@@ -107,7 +107,10 @@ final class Host {
         if (inner.isEmpty()) inner = cleanPath(id);
         if (inner.isEmpty() || inner.equals("/"))
             throw JruncException.config("/linux/cgroupsPath", "the container's cgroup cannot be a hierarchy's root");
-        if (pureV2()) return new V2Cgroup(dir(unified, own.get(""), inner), unified.mountPoint());
+        // Pure v2 (runc's fs2 defaultDirPath): a relative path goes under the *parent* of our own cgroup.
+        // Ours is a service or a session scope with processes in it, and a cgroup with processes cannot
+        // hand domain controllers to a child ("no internal processes"); its parent has none.
+        if (pureV2()) return new V2Cgroup(dir(unified, parent(own.get("")), inner), unified.mountPoint());
         // No cgroup mounts, or no devices hierarchy: create() refuses (so rootless callers can fall back).
         Map<String, String> paths = new LinkedHashMap<>();
         List<Cgroup.Hierarchy> hs = new ArrayList<>();
@@ -118,6 +121,14 @@ final class Host {
         }
         if (unified != null) paths.put("", dir(unified, own.get(""), inner));
         return new V1Cgroup(paths, hs, unified == null ? null : unified.mountPoint());
+    }
+
+    /** Go's filepath.Dir of a cgroup path: "/a/b" -> "/a", "/a" and "/" -> "/"; null stays null. */
+    static String parent(String p) {
+        if (p == null) return null;
+        String c = cleanPath(p);
+        int i = c.lastIndexOf('/');
+        return i <= 0 ? "/" : c.substring(0, i);
     }
 
     /**

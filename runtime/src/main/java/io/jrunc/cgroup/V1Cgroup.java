@@ -62,7 +62,7 @@ final class V1Cgroup implements Cgroup {
         for (String d : v1Dirs()) Fs.mkdirs(d);
         String cs = paths.get("cpuset");
         if (cs != null) inheritCpuset(cs);
-        if (unified != null) unified.create(false); // runc only makes and joins it
+        if (unified != null) unified.create(false, null); // runc only makes and joins it
     }
 
     /**

@@ -54,14 +54,38 @@ final class V2Cgroup implements Cgroup {
         return chain;
     }
 
-    @Override public void create() { create(true); }
+    @Override public void create() { create(true, null); }
+
+    @Override public void create(Spec.Resources r) { create(true, r); }
+
+    /**
+     * runc's containsDomainController: limits that need a domain controller (memory, io, cpu, hugetlb).
+     * pids and cpuset are threaded-capable; devices and freeze are not controllers in v2.
+     */
+    static boolean needsDomain(Spec.Resources r) {
+        if (r == null) return false;
+        Spec.Memory m = r.memory();
+        if (m != null && (z(m.limit()) != 0 || z(m.swap()) != 0 || z(m.reservation()) != 0)) return true;
+        Spec.Cpu c = r.cpu();
+        if (c != null && (z(c.shares()) != 0 || z(c.quota()) != 0 || z(c.period()) != 0)) return true;
+        Spec.BlockIo b = r.blockIO();
+        if (b != null && (z(b.weight()) != 0 || nonEmpty(b.weightDevice()) || nonEmpty(b.throttleReadBpsDevice())
+                || nonEmpty(b.throttleWriteBpsDevice()) || nonEmpty(b.throttleReadIOPSDevice())
+                || nonEmpty(b.throttleWriteIOPSDevice()))) return true;
+        return nonEmpty(r.hugepageLimits());
+    }
+
+    private static boolean nonEmpty(List<?> l) { return l != null && !l.isEmpty(); }
 
     /**
      * As runc's fs2 CreateCgroupPath: mkdir each missing level; each ancestor (mount root included, our
      * directory not) delegates every controller it has to its children. Directories made here are
-     * removed again on failure.
+     * removed again on failure. A level in a threaded subtree ("domain invalid": a child of a cgroup
+     * that has processes and threaded children, or "threaded", "domain threaded") cannot take domain
+     * controllers: refused when the limits need one (r, null for none known), else the level is made
+     * threaded as runc does, so a container without such limits still runs there.
      */
-    void create(boolean delegateAll) {
+    void create(boolean delegateAll, Spec.Resources r) {
         List<Path> chain = chain();
         List<Path> made = new ArrayList<>();
         try {
@@ -77,8 +101,18 @@ final class V2Cgroup implements Cgroup {
                         throw new JruncException("cannot create cgroup " + p + ": " + Fs.reason(e), e);
                     }
                     String type = Fs.read(p.toString(), "cgroup.type");
-                    if ("domain invalid".equals(type))
-                        throw new JruncException("cannot enter cgroupv2 \"" + p + "\" with domain controllers -- it is in an invalid state");
+                    if ("domain invalid".equals(type)) {
+                        // hybrid (delegateAll false) keeps its old, stricter rule
+                        if (!delegateAll || needsDomain(r))
+                            throw JruncException.config("/linux/cgroupsPath", "cannot enter cgroupv2 \"" + p
+                                    + "\" with domain controllers -- it is in an invalid state (a threaded subtree:"
+                                    + " memory, cpu, io and hugetlb limits cannot apply there)");
+                        Fs.tryWrite(p.toString(), "cgroup.type", "threaded");
+                    } else if ("threaded".equals(type) || "domain threaded".equals(type)) {
+                        if (needsDomain(r))
+                            throw JruncException.config("/linux/cgroupsPath", "cannot enter cgroupv2 \"" + p
+                                    + "\" with domain controllers -- it is in " + type + " mode");
+                    }
                 }
                 if (delegateAll && i < chain.size() - 1) delegate(p, null);
             }
@@ -167,7 +201,16 @@ final class V2Cgroup implements Cgroup {
         if (r.cpu() != null) applyCpu(r.cpu());
         // v2 has no devices.allow: the rules become an eBPF program (DeviceFilter). A null list leaves the
         // attached filter alone (update); create always passes the effective rules (DeviceRules).
-        if (r.devices() != null && !r.devices().isEmpty()) DeviceFilter.attach(dir, r.devices());
+        if (r.devices() != null && !r.devices().isEmpty()) {
+            try {
+                DeviceFilter.attach(dir, r.devices());
+            } catch (RuntimeException e) {
+                // runc's fs2 Set: "errors from the device subsystem are ignored" by the rootless manager
+                // (no BPF_PROG_LOAD in a user namespace); the container still has its own /dev.
+                if (!io.jrunc.sys.Rootless.cgroups(io.jrunc.sys.Linux.get().geteuid())) throw e;
+                Fs.warn("rootless: device rules not applied as an eBPF filter (" + e.getMessage() + ")");
+            }
+        }
         if (r.cpu() != null) applyCpuset(dir, r.cpu());
         if (r.hugepageLimits() != null) applyHugetlb(r.hugepageLimits());
         if (r.rdma() != null) applyRdma(dir, r.rdma());

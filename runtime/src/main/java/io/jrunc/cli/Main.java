@@ -75,11 +75,9 @@ public final class Main {
         }
         if (g.bool("systemd-cgroup"))
             throw new JruncException("--systemd-cgroup: the systemd cgroup driver is not implemented in jrunc yet (this host has no systemd); use the default cgroupfs driver");
+        io.jrunc.sys.Rootless.flag = io.jrunc.sys.Rootless.parseFlag(g.value("rootless"));
         String root = g.value("root");
-        if (root == null) {
-            String xdg = System.getenv("XDG_RUNTIME_DIR");
-            root = io.jrunc.sys.Linux.get().geteuid() != 0 && xdg != null && !xdg.isEmpty() ? xdg + "/jrunc" : "/run/jrunc";
-        }
+        if (root == null) root = io.jrunc.sys.Rootless.defaultRoot(io.jrunc.sys.Linux.get().geteuid());
         String cmd = g.positional.get(0);
         List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
         Trace.mark("global args");

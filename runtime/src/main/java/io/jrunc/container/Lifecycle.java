@@ -147,12 +147,12 @@ public final class Lifecycle {
             // As root the cgroup is made on a second thread while this one plans and clones (mkdir may
             // wait for cgroup_mutex, which the Prewarm thread's migration holds through its RCU grace
             // period). Rootless may have to run without a cgroup, which changes the plan: made first then.
-            boolean cgroupFirst = sys.geteuid() != 0;
+            boolean cgroupFirst = io.jrunc.sys.Rootless.cgroups(sys.geteuid());
             if (!cgroupFirst) {
                 setup = CgroupSetup.begin(cg, resources);
             } else {
                 try {
-                    cg.create();
+                    cg.create(resources);
                     cg.apply(resources);
                     io.jrunc.cli.Trace.mark("cgroup created and applied");
                 } catch (JruncException e) {
@@ -271,7 +271,7 @@ public final class Lifecycle {
 
         @Override public void run() {
             try {
-                cg.create();
+                cg.create(resources);
                 cg.apply(resources);
             } catch (RuntimeException | Error e) {
                 failed = e;

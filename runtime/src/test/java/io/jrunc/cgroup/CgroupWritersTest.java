@@ -254,9 +254,27 @@ class CgroupWritersTest {
         c.create();
         assertEquals(List.of("cgroup.subtree_control=+cpuset +cpu +io +memory +hugetlb +pids +rdma",
                 "machine/cgroup.subtree_control=+cpuset +cpu +io +hugetlb +rdma"), writes(), "what is enabled already is left as is");
+        // runc's rules for a level in a threaded subtree: memory/cpu/io/hugetlb limits are refused there,
+        // naming the field; without them the level is made threaded and the container runs
         files(cg("machine/c3"), "cgroup.type", "domain invalid\n");
         Cgroup bad = host("v2", fx).forContainer("c3", "/machine/c3");
-        assertThrows(JruncException.class, bad::create);
+        Spec.Resources memory = new Spec.Resources(null, new Spec.Memory(1L << 20, null, null, null, null, null, null, null, null),
+                null, null, null, null, null, null, null);
+        JruncException e = assertThrows(JruncException.class, () -> bad.create(memory));
+        assertEquals("/linux/cgroupsPath", e.pointer());
+        assertTrue(e.getMessage().contains("invalid state"), e.getMessage());
+        assertFalse(writes().contains("machine/c3/cgroup.type=threaded"));
+        Spec.Resources pids = new Spec.Resources(null, null, null, new Spec.Pids(10L), null, null, null, null, null);
+        bad.create(pids);
+        assertTrue(writes().contains("machine/c3/cgroup.type=threaded"), writes().toString());
+        files(cg("machine/c4"), "cgroup.type", "threaded\n");
+        Cgroup threaded = host("v2", fx).forContainer("c4", "/machine/c4");
+        e = assertThrows(JruncException.class, () -> threaded.create(memory));
+        assertTrue(e.getMessage().contains("it is in threaded mode"), e.getMessage());
+        threaded.create(pids);
+        assertTrue(V2Cgroup.needsDomain(memory));
+        assertFalse(V2Cgroup.needsDomain(pids));
+        assertFalse(V2Cgroup.needsDomain(null));
     }
 
     @Test

@@ -66,12 +66,19 @@ class HostTest {
         assertTrue(h.pureV2());
         Cgroup c = h.forContainer("c2", "");
         assertTrue(c.isV2());
-        assertEquals(Map.of("", "/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/c2"), c.paths());
-        assertEquals(List.of(new Cgroup.Hierarchy("/sys/fs/cgroup", "", "/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/c2")),
+        // runc's fs2 defaultDirPath: next to our own cgroup (a scope with processes), not below it
+        assertEquals(Map.of("", "/sys/fs/cgroup/user.slice/user-1000.slice/c2"), c.paths());
+        assertEquals(List.of(new Cgroup.Hierarchy("/sys/fs/cgroup", "", "/sys/fs/cgroup/user.slice/user-1000.slice/c2")),
                 c.hierarchies());
         assertEquals("/sys/fs/cgroup/machine/c2", h.forContainer("c2", "/machine/c2").paths().get(""));
-        assertEquals("/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/pods/p1",
+        assertEquals("/sys/fs/cgroup/user.slice/user-1000.slice/pods/p1",
                 h.forContainer("c2", "pods/p1").paths().get(""));
+        // a service's own cgroup (systemd-run, a unit's ExecStart): its slice
+        Host svc = new Host(text("v2"), "0::/system.slice/app.service\n", "");
+        assertEquals("/sys/fs/cgroup/system.slice/c5", svc.forContainer("c5", null).paths().get(""));
+        // in the root cgroup (or a cgroup namespace's root): directly below it
+        assertEquals("/sys/fs/cgroup/c6", new Host(text("v2"), "0::/\n", "").forContainer("c6", "").paths().get(""));
+        assertEquals("/sys/fs/cgroup/c7", new Host(text("v2"), "0::/init.scope\n", "").forContainer("c7", "").paths().get(""));
         assertTrue(Cgroup.load(c.paths()).isV2());
     }
 
@@ -102,7 +109,7 @@ class HostTest {
     @Test
     void cgroupsPathIsCleanedAsRuncDoes() {
         Host h = host("v2", null);
-        String own = "/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope";
+        String own = "/sys/fs/cgroup/user.slice/user-1000.slice";
         assertEquals("/sys/fs/cgroup/etc", h.forContainer("x", "/a/../../etc").paths().get(""));
         assertEquals(own + "/x/y", h.forContainer("i", "../../x/./y/").paths().get(""));
         // runc's cgroupfs driver takes a systemd-looking path literally
