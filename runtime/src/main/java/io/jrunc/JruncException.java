@@ -38,6 +38,12 @@ public class JruncException extends RuntimeException {
         return x;
     }
 
+    /** The same error with another exit code (runc's 3 for an unknown command or help topic). */
+    public JruncException exitCode(int code) {
+        exitCode = code;
+        return this;
+    }
+
     public int exitCode() { return exitCode; }
     public String pointer() { return pointer; }
     public String hint() { return hint; }

@@ -367,7 +367,7 @@ public final class Lifecycle {
     }
 
     public record ExecOptions(String id, Spec.Process process, String pidFile, String consoleSocket,
-                              String pidfdSocket, int preserveFds, boolean ignorePaused) {}
+                              String pidfdSocket, int preserveFds, boolean ignorePaused, Map<String, String> subCgroups) {}
 
     /**
      * Starts a process in a running container and returns its host pid (a child of this JVM, so the
@@ -414,7 +414,8 @@ public final class Lifecycle {
             pid = Integer.parseInt(msg.substring(4).trim());
             // The init we joined must still be the one we recorded, or we joined a stranger's namespaces.
             if (!Proc.isAlive(s.pid(), s.initStartTime())) throw new JruncException("container not running");
-            if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) Cgroup.load(s.cgroupPaths()).addProcess(pid);
+            if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty())
+                Cgroup.load(o.subCgroups() == null ? s.cgroupPaths() : subCgroupPaths(s.cgroupPaths(), o.subCgroups())).addProcess(pid);
             io.jrunc.cgroup.Prewarm.done();
             io.jrunc.cli.Trace.mark("exec: in cgroup");
             sys.send(sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
@@ -592,13 +593,38 @@ public final class Lifecycle {
         }
     }
 
+    /**
+     * exec --cgroup: the container's cgroup directories with the sub-cgroup joined where one is given for
+     * that controller (or for all, key ""). runc writes to the sub-cgroup as is: it must exist.
+     */
+    static Map<String, String> subCgroupPaths(Map<String, String> paths, Map<String, String> subs) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : paths.entrySet()) {
+            String sub = subs.get(e.getKey());
+            if (sub == null) sub = subs.get("");
+            String dir = e.getValue();
+            if (sub != null) {
+                dir = Path.of(dir).resolve(sub.startsWith("/") ? sub.substring(1) : sub).normalize().toString();
+                if (!Files.isDirectory(Path.of(dir)))
+                    throw new JruncException("--cgroup: sub-cgroup " + sub + " does not exist: " + dir);
+            }
+            m.put(e.getKey(), dir);
+        }
+        return m;
+    }
+
     public void kill(String id, int sig, boolean all) {
         ContainerState s = store.load(id);
         String status = status(s);
         if (status.equals("stopped")) {
-            if (all && s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) {
-                Cgroup cg = Cgroup.load(s.cgroupPaths());
-                if (!cg.pids().isEmpty()) { cg.killAll(sig); return; }
+            if (all) {
+                // runc 1.1-1.5: --all of a stopped container signals what is left in its cgroup and exits 0
+                // (containerd's shim calls it while cleaning up)
+                if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) {
+                    Cgroup cg = Cgroup.load(s.cgroupPaths());
+                    if (!cg.pids().isEmpty()) cg.killAll(sig);
+                }
+                return;
             }
             throw new JruncException("container not running");
         }
