@@ -46,7 +46,7 @@ public final class ConfigReader {
         } catch (NoSuchFileException e) {
             throw new JruncException("JSON specification file " + configJson.getFileName() + " not found");
         } catch (IOException e) {
-            throw new JruncException("cannot read " + configJson + ": " + e.getMessage(), e);
+            throw new JruncException("cannot read " + configJson + ": " + JruncException.errno(e), e);
         }
         return parse(raw);
     }
@@ -147,9 +147,23 @@ public final class ConfigReader {
 
     private static String str(JsonParser p) {
         int t = p.currentToken();
-        if (t == JsonParser.VALUE_STRING) return p.getText();
+        if (t == JsonParser.VALUE_STRING) {
+            String s = p.getText();
+            if (s.indexOf('\0') >= 0) noNul(p);
+            return s;
+        }
         if (t == JsonParser.VALUE_NULL) return null;
         throw type(p, "a string");
+    }
+
+    /**
+     * A string (or map key) with a NUL byte: every string of the config ends up as a C string (argv, a
+     * path, a mount option, a file's content), where it would be cut short. Annotations are the exception:
+     * they only travel as JSON (state, hooks' stdin), and runc keeps them as they are.
+     */
+    private static void noNul(JsonParser p) {
+        String ptr = pointer(p);
+        if (!ptr.startsWith("/annotations/")) throw JruncException.config(ptr, "contains a NUL byte");
     }
 
     private static boolean bool(JsonParser p) {
@@ -230,6 +244,7 @@ public final class ConfigReader {
         while (p.nextToken() == JsonParser.FIELD_NAME) {
             String key = p.currentName();
             p.nextToken();
+            if (key.indexOf('\0') >= 0) noNul(p);
             out.put(key, element(p, kind));
         }
         return (Map<String, T>) Collections.unmodifiableMap(out);

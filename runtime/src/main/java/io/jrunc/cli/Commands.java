@@ -205,7 +205,7 @@ final class Commands {
             try {
                 p = ConfigReader.parseProcess(Files.readAllBytes(Path.of(a.value("process"))));
             } catch (IOException e) {
-                throw new JruncException("cannot read process spec " + a.value("process") + ": " + e.getMessage(), e);
+                throw new JruncException("cannot read process spec " + a.value("process") + ": " + JruncException.errno(e), e);
             }
         } else {
             if (a.positional.size() < 2) throw new JruncException("exec args cannot be empty");
@@ -324,7 +324,7 @@ final class Commands {
             try {
                 raw = a.value("resources").equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(a.value("resources")));
             } catch (IOException e) {
-                throw new JruncException("cannot read resources " + a.value("resources") + ": " + e.getMessage(), e);
+                throw new JruncException("cannot read resources " + a.value("resources") + ": " + JruncException.errno(e), e);
             }
             r = ConfigReader.parseResources(raw);
         } else {
@@ -393,14 +393,43 @@ final class Commands {
         return Json.write(e);
     }
 
-    /** Go durations as runc's --interval takes them: 500ms, 5s, 1m. */
+    /** Go's time.ParseDuration as runc's --interval takes it ("0", "500ms", "1m30s", "-1s"), in milliseconds. */
     static long durationMs(String v) {
-        try {
-            if (v.endsWith("ms")) return Long.parseLong(v.substring(0, v.length() - 2));
-            if (v.endsWith("s")) return Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000);
-            if (v.endsWith("m")) return Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000);
-        } catch (NumberFormatException ignored) { }
-        throw new JruncException("invalid duration \"" + v + "\" for --interval");
+        String t = v;
+        boolean neg = t.startsWith("-");
+        if (neg || t.startsWith("+")) t = t.substring(1);
+        if (t.equals("0")) return 0;
+        double total = 0;
+        int i = 0;
+        if (t.isEmpty()) i = -1;
+        while (i >= 0 && i < t.length()) {
+            int start = i;
+            while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) i++;
+            if (i == start) { i = -1; break; }
+            double n;
+            try {
+                n = Double.parseDouble(t.substring(start, i));
+            } catch (NumberFormatException e) {
+                i = -1;
+                break;
+            }
+            int u = i;
+            while (i < t.length() && !Character.isDigit(t.charAt(i)) && t.charAt(i) != '.') i++;
+            double ms = switch (t.substring(u, i)) {
+                case "ns" -> 1e-6;
+                case "us", "\u00b5s", "\u03bcs" -> 1e-3;
+                case "ms" -> 1;
+                case "s" -> 1000;
+                case "m" -> 60_000;
+                case "h" -> 3_600_000;
+                default -> -1;
+            };
+            if (ms < 0) { i = -1; break; }
+            total += n * ms;
+        }
+        if (i < 0) throw new JruncException("invalid value \"" + v + "\" for flag -interval: parse error");
+        long r = Math.max(1, Math.round(total)); // a positive duration under 1 ms stays positive
+        return total == 0 ? 0 : neg ? -r : r;
     }
 
     private static Long num(Args a, String flag) {
@@ -583,7 +612,7 @@ final class Commands {
                     "$1" + ownId("Gid"));
             Files.writeString(target, text);
         } catch (IOException e) {
-            throw new JruncException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new JruncException("cannot write " + target + ": " + JruncException.errno(e), e);
         }
         return 0;
     }
@@ -594,7 +623,7 @@ final class Commands {
             for (String l : Files.readAllLines(Path.of("/proc/self/status")))
                 if (l.startsWith(which + ":")) return l.split("\\s+")[2];
         } catch (IOException e) {
-            throw new JruncException("cannot read /proc/self/status: " + e.getMessage(), e);
+            throw new JruncException("cannot read /proc/self/status: " + JruncException.errno(e), e);
         }
         throw new JruncException("no " + which + " line in /proc/self/status");
     }

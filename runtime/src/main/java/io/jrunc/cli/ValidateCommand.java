@@ -84,7 +84,7 @@ final class ValidateCommand {
         } catch (NoSuchFileException e) {
             throw new JruncException(what + ": " + f + " does not exist");
         } catch (IOException e) {
-            throw new JruncException(what + ": cannot read " + f + ": " + e.getMessage(), e);
+            throw new JruncException(what + ": cannot read " + f + ": " + JruncException.errno(e), e);
         }
     }
 

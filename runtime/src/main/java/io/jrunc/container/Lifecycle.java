@@ -56,9 +56,11 @@ public final class Lifecycle {
             raw = Files.readAllBytes(cfg);
             io.jrunc.cli.Trace.mark("read config.json");
         } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(bundle))
+                throw new JruncException("bundle directory " + bundle + (Files.exists(bundle) ? " is not a directory" : " does not exist"));
             throw new JruncException("JSON specification file config.json not found in " + bundle);
         } catch (IOException e) {
-            throw new JruncException("cannot read " + cfg + ": " + e.getMessage(), e);
+            throw new JruncException("cannot read " + cfg + ": " + JruncException.errno(e), e);
         }
         Spec spec = ConfigReader.parse(raw);
         io.jrunc.cli.Trace.mark("parsed");
@@ -175,7 +177,7 @@ public final class Lifecycle {
             for (int i = 0; i < o.preserveFds(); i++) keep[1 + i] = 3 + i;
             int helper = spawnInit(sys, sp[1], keep);
             sys.close(sp[1]);
-            sys.send(sock, plan);
+            sendMessage(sys, sock, plan);
             String msg = receive(sys, sock, 60_000, "reading the container's pid");
             io.jrunc.cli.Trace.mark("init pid received");
             sys.waitpid(helper, 0);
@@ -202,7 +204,7 @@ public final class Lifecycle {
             }
             // createContainer hooks run while the container is being created; startContainer hooks run at
             // `start` of a created container, so they get status "created" (as runc does), on a second line.
-            sys.send(sock, ("go\n" + Json.write(st.toHookState("creating")) + "\n" + Json.write(st.toHookState("created")))
+            sendMessage(sys, sock, ("go\n" + Json.write(st.toHookState("creating")) + "\n" + Json.write(st.toHookState("created")))
                     .getBytes(StandardCharsets.UTF_8));
             try {
                 awaitReady(sys, sock, "waiting for the container to be ready", linux == null ? null : linux.seccomp(),
@@ -406,7 +408,7 @@ public final class Lifecycle {
             for (int i = 0; i < o.preserveFds(); i++) keep[1 + i] = 3 + i;
             int helper = spawnInit(sys, sp[1], keep);
             sys.close(sp[1]);
-            sys.send(sock, plan);
+            sendMessage(sys, sock, plan);
             String msg = receive(sys, sock, 60_000, "reading the process' pid");
             io.jrunc.cli.Trace.mark("exec: pid received");
             sys.waitpid(helper, 0);
@@ -418,7 +420,7 @@ public final class Lifecycle {
                 Cgroup.load(o.subCgroups() == null ? s.cgroupPaths() : subCgroupPaths(s.cgroupPaths(), o.subCgroups())).addProcess(pid);
             io.jrunc.cgroup.Prewarm.done();
             io.jrunc.cli.Trace.mark("exec: in cgroup");
-            sys.send(sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
+            sendMessage(sys, sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
             awaitReady(sys, sock, "waiting for the process to be ready", spec.linux() == null ? null : spec.linux().seccomp(),
                     pid, s.toHookState(status));
             io.jrunc.cli.Trace.mark("exec: ready");
@@ -567,7 +569,7 @@ public final class Lifecycle {
                 // poststart hooks after this run once the container's process is executed
                 if (result >= 0) while (in.read() >= 0) { }
             } catch (IOException e) {
-                failure = new JruncException("cannot open " + fifo + ": " + e.getMessage(), e);
+                failure = new JruncException("cannot open " + fifo + ": " + JruncException.errno(e), e);
             } catch (RuntimeException e) {
                 failure = new JruncException(e.toString(), e);
             }
@@ -589,7 +591,7 @@ public final class Lifecycle {
         } catch (NoSuchFileException e) {
             throw new JruncException("container does not exist");
         } catch (IOException e) {
-            throw new JruncException("cannot read the saved config of " + id + ": " + e.getMessage(), e);
+            throw new JruncException("cannot read the saved config of " + id + ": " + JruncException.errno(e), e);
         }
     }
 
@@ -611,6 +613,25 @@ public final class Lifecycle {
             m.put(e.getKey(), dir);
         }
         return m;
+    }
+
+    /** Packets of at most this many bytes on the sync socket (MSG_CHUNK in native-helper/src/util.h). */
+    static final int MSG_CHUNK = 64 * 1024;
+
+    /**
+     * One message to jrunc-init of any size (docs/plan-format.md, "Transport"): one packet, or when larger
+     * than a packet may be, a header "JRBG" + u32 big-endian length and then the bytes in MSG_CHUNK packets.
+     * No socket buffer size limits a plan or a go message then (a 1.2 MB environment, large annotations).
+     */
+    static void sendMessage(Linux sys, int sock, byte[] msg) {
+        if (msg.length <= MSG_CHUNK) {
+            sys.send(sock, msg);
+            return;
+        }
+        int n = msg.length;
+        sys.send(sock, new byte[]{'J', 'R', 'B', 'G', (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        for (int off = 0; off < n; off += MSG_CHUNK)
+            sys.send(sock, java.util.Arrays.copyOfRange(msg, off, Math.min(n, off + MSG_CHUNK)));
     }
 
     public void kill(String id, int sig, boolean all) {
