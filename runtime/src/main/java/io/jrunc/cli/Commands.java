@@ -148,6 +148,7 @@ final class Commands {
         if (help(a)) return 0;
         Lifecycle.CreateOptions o = createOptions(a);
         boolean detach = a.bool("detach");
+        life.keepFailed = a.bool("keep");
         // Foreground with a terminal and no console socket: we are the console. Listen on a private
         // socket, the init sends the pty master there, the waiter relays it to our stdio.
         ConsoleRelay relay = null;
@@ -165,8 +166,9 @@ final class Commands {
         try {
             life.startCreated(st);
         } catch (JruncException e) {
-            // runc's runner: --keep keeps a container whose start failed (stopped), for inspection
-            if (!a.bool("keep")) { try { life.delete(o.id(), true); } catch (RuntimeException ignored) { } }
+            // a failing poststart hook: runc 1.1.5 destroys the container even with --keep (measured);
+            // --keep only keeps one whose process failed to start (create, Lifecycle.keepFailed)
+            try { life.delete(o.id(), true); } catch (RuntimeException ignored) { }
             throw e;
         }
         if (detach) return 0;
@@ -487,6 +489,7 @@ final class Commands {
         if (help(a)) return 0;
         if (a.positional.isEmpty() || a.positional.size() > 2)
             throw new JruncException("\"kill\" requires a minimum of 1 and a maximum of 2 arguments");
+        store.load(a.id()); // runc looks the container up before the signal: "container does not exist" first
         int sig = Signals.parse(a.positional.size() > 1 ? a.positional.get(1) : "SIGTERM");
         life.kill(a.id(), sig, a.bool("all"));
         return 0;

@@ -36,6 +36,12 @@ public final class Lifecycle {
     private final StateStore store;
     private final Consumer<String> warn;
 
+    /**
+     * `run --keep`: a create that fails once its state is saved leaves the container stopped (its state
+     * and cgroup) for `delete`, as runc's run keeps it; the init is killed all the same.
+     */
+    public boolean keepFailed;
+
     public Lifecycle(StateStore store, Consumer<String> warn) {
         this.store = store;
         this.warn = warn;
@@ -236,10 +242,13 @@ public final class Lifecycle {
             }
             if (setup != null) setup.await(); // its failure, if any, is the one being reported or a lesser one
             if (initPid > 0 && io.jrunc.mount.SharedNamespaceMounts.shared(spec)) unmountShared(sys, rootfs.toString());
-            if (cg != null) {
+            boolean keep = keepFailed && store.exists(o.id());
+            if (cg != null && !keep) {
                 try { cg.destroy(); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
             }
-            try { store.removeDir(o.id()); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
+            if (!keep) {
+                try { store.removeDir(o.id()); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
+            }
             if (e instanceof IOException io) throw new JruncException(io.getMessage(), io);
             if (e instanceof RuntimeException r) throw r;
             throw (Error) e;
