@@ -83,6 +83,7 @@ public final class Main {
         }
         String cmd = g.positional.get(0);
         List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
+        if (Log.debug) Log.debug("jrunc " + VERSION + ": " + cmd + " " + rest + " (root " + root + ")");
         Trace.mark("global args");
         Commands c = new Commands(root, g.value("log"), fmt, Log.debug);
         return c.dispatch(cmd, rest);
