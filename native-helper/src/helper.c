@@ -34,21 +34,6 @@ static const char *const RLIMIT_NAMES[] = {
     "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
     "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
 
-/* One packet of at most PLAN_MAX_SIZE bytes; MSG_TRUNC makes recv report the real size of a bigger one. */
-static uint8_t *recv_plan(int sock, size_t *len) {
-    uint8_t *buf = malloc(PLAN_MAX_SIZE);
-    if (!buf) die("out of memory for the plan");
-    ssize_t n;
-    do {
-        n = recv(sock, buf, PLAN_MAX_SIZE, MSG_TRUNC);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) die_errno(errno, "receive the plan");
-    if (n == 0) _exit(1); /* Java went away before sending anything: nobody to report to */
-    if ((size_t)n > PLAN_MAX_SIZE) die("plan of %zd bytes is larger than the %u byte limit", n, PLAN_MAX_SIZE);
-    *len = (size_t)n;
-    return buf;
-}
-
 static const char *ns_name(uint32_t type) {
     switch (type) {
     case CLONE_NEWUSER: return "user";
@@ -156,7 +141,7 @@ int helper_main(int sock) {
     /* posix_spawn cleared FD_CLOEXEC to hand us the socket: set it again so no hook or container gets it. */
     fcntl(sock, F_SETFD, FD_CLOEXEC);
     size_t len;
-    uint8_t *buf = recv_plan(sock, &len);
+    uint8_t *buf = recv_message(sock, &len, PLAN_MAX_SIZE, "the plan");
     static struct plan plan;
     char err[512];
     if (plan_parse(buf, len, &plan, err, sizeof(err)) < 0) die("%s", err);

@@ -67,16 +67,9 @@ static bool setgroups_denied(void) {
 }
 
 static struct go_msg wait_for_go(void) {
-    char *buf = malloc(PLAN_MAX_SIZE + 1);
-    if (!buf) die("out of memory");
-    ssize_t n;
-    do {
-        n = recv(g_sync_fd, buf, PLAN_MAX_SIZE, MSG_TRUNC);
-    } while (n < 0 && errno == EINTR);
-    if (n == 0) _exit(1); /* Java gave up on us */
-    if (n < 0) die_errno(errno, "receive go");
-    if ((size_t)n > PLAN_MAX_SIZE) die("go message of %zd bytes is too large", n);
-    buf[n] = '\0';
+    size_t len;
+    char *buf = (char *)recv_message(g_sync_fd, &len, PLAN_MAX_SIZE, "go");
+    ssize_t n = (ssize_t)len;
     if (strncmp(buf, "go", 2) != 0 || (n > 2 && buf[2] != '\n')) die("expected \"go\", got \"%.40s\"", buf);
     struct go_msg g = {.state = n > 2 ? buf + 3 : buf + 2, .len = n > 2 ? (size_t)n - 3 : 0};
     char *nl = memchr(g.state, '\n', g.len);

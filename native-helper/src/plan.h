@@ -10,7 +10,8 @@
 #include <stdint.h>
 
 #define PLAN_MAGIC "JRP1"
-#define PLAN_MAX_SIZE (1u << 20)
+/* A sanity bound, not a format limit: the largest plan (or go message) the helper accepts. */
+#define PLAN_MAX_SIZE (64u << 20)
 
 /* Top-level tags. */
 enum {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -110,5 +111,44 @@ const char *g_fd_path_prefix = "/proc/self/fd/";
 
 const char *fd_path(char *buf, int fd) {
     snprintf(buf, FD_PATH_LEN, "%s%d", g_fd_path_prefix, fd);
+    return buf;
+}
+
+static ssize_t recv_packet(int sock, void *buf, size_t size) {
+    ssize_t n;
+    do {
+        n = recv(sock, buf, size, MSG_TRUNC);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+unsigned char *recv_message(int sock, size_t *len, size_t max, const char *what) {
+    unsigned char *buf = malloc(MSG_CHUNK + 1);
+    if (!buf) die("out of memory receiving %s", what);
+    ssize_t n = recv_packet(sock, buf, MSG_CHUNK);
+    if (n == 0) _exit(1); /* Java went away before sending anything: nobody to report to */
+    if (n < 0) die_errno(errno, "receive %s", what);
+    if ((size_t)n > MSG_CHUNK) die("receive %s: packet of %zd bytes is larger than %u", what, n, MSG_CHUNK);
+    if (n != 8 || memcmp(buf, "JRBG", 4) != 0) {
+        buf[n] = 0;
+        *len = (size_t)n;
+        return buf;
+    }
+    size_t total = ((size_t)buf[4] << 24) | ((size_t)buf[5] << 16) | ((size_t)buf[6] << 8) | (size_t)buf[7];
+    free(buf);
+    if (total > max) die("receive %s: %zu bytes is larger than the %zu byte limit", what, total, max);
+    buf = malloc(total + 1);
+    if (!buf) die("out of memory for %s of %zu bytes", what, total);
+    size_t off = 0;
+    while (off < total) {
+        size_t want = total - off < MSG_CHUNK ? total - off : MSG_CHUNK;
+        n = recv_packet(sock, buf + off, want);
+        if (n == 0) _exit(1);
+        if (n < 0) die_errno(errno, "receive %s", what);
+        if ((size_t)n > want) die("receive %s: packet of %zd bytes overruns the announced %zu", what, n, total);
+        off += (size_t)n;
+    }
+    buf[total] = 0;
+    *len = total;
     return buf;
 }

@@ -25,6 +25,16 @@ __attribute__((noreturn, format(printf, 2, 3))) void die_errno(int e, const char
 /* Sends one packet on g_sync_fd; returns 0 or -errno. */
 int sync_send(const char *data, size_t len);
 
+/*
+ * One message from Java on the sync socket (docs/plan-format.md, "Transport"): a single packet of at most
+ * MSG_CHUNK bytes, or a header packet "JRBG" + u32 big-endian total followed by packets of at most
+ * MSG_CHUNK bytes until the total (at most max bytes). Returns a malloc'd buffer with a NUL after the
+ * message (not counted in *len). EOF before anything arrived: exit(1) quietly (Java went away); any other
+ * failure die()s naming what (e.g. "the plan").
+ */
+#define MSG_CHUNK (64u * 1024u)
+unsigned char *recv_message(int sock, size_t *len, size_t max, const char *what);
+
 /* One sendmsg of data (at least 1 byte) with fd attached (SCM_RIGHTS), retried on EINTR. 0 or -errno. */
 int send_with_fd(int sock, const void *data, size_t len, int fd);
 

@@ -38,6 +38,30 @@ public class JruncException extends RuntimeException {
         return x;
     }
 
+    /**
+     * The errno text of a file error as Go (and so runc) spells it: "no such file or directory",
+     * "permission denied", ... (Java's own message for these is only the path). Other exceptions: their
+     * reason, or their message.
+     */
+    public static String errno(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "file exists";
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) return "directory not empty";
+        if (e instanceof java.nio.file.NotDirectoryException) return "not a directory";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            String r = f.getReason();
+            return r.isEmpty() ? r : Character.toLowerCase(r.charAt(0)) + r.substring(1);
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    /** The same error with another exit code (runc's 3 for an unknown command or help topic). */
+    public JruncException exitCode(int code) {
+        exitCode = code;
+        return this;
+    }
+
     public int exitCode() { return exitCode; }
     public String pointer() { return pointer; }
     public String hint() { return hint; }

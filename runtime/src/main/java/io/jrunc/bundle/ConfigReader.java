@@ -46,7 +46,7 @@ public final class ConfigReader {
         } catch (NoSuchFileException e) {
             throw new JruncException("JSON specification file " + configJson.getFileName() + " not found");
         } catch (IOException e) {
-            throw new JruncException("cannot read " + configJson + ": " + e.getMessage(), e);
+            throw new JruncException("cannot read " + configJson + ": " + JruncException.errno(e), e);
         }
         return parse(raw);
     }
@@ -147,9 +147,23 @@ public final class ConfigReader {
 
     private static String str(JsonParser p) {
         int t = p.currentToken();
-        if (t == JsonParser.VALUE_STRING) return p.getText();
+        if (t == JsonParser.VALUE_STRING) {
+            String s = p.getText();
+            if (s.indexOf('\0') >= 0) noNul(p);
+            return s;
+        }
         if (t == JsonParser.VALUE_NULL) return null;
         throw type(p, "a string");
+    }
+
+    /**
+     * A string (or map key) with a NUL byte: every string of the config ends up as a C string (argv, a
+     * path, a mount option, a file's content), where it would be cut short. Annotations are the exception:
+     * they only travel as JSON (state, hooks' stdin), and runc keeps them as they are.
+     */
+    private static void noNul(JsonParser p) {
+        String ptr = pointer(p);
+        if (!ptr.startsWith("/annotations/")) throw JruncException.config(ptr, "contains a NUL byte");
     }
 
     private static boolean bool(JsonParser p) {
@@ -230,6 +244,7 @@ public final class ConfigReader {
         while (p.nextToken() == JsonParser.FIELD_NAME) {
             String key = p.currentName();
             p.nextToken();
+            if (key.indexOf('\0') >= 0) noNul(p);
             out.put(key, element(p, kind));
         }
         return (Map<String, T>) Collections.unmodifiableMap(out);
@@ -489,6 +504,49 @@ public final class ConfigReader {
         return new Spec.Hook(path, args, env, timeout);
     }
 
+    /**
+     * linux.intelRdt: read with its types, closID checked as a name as runc does (no "/", not "." or ".."),
+     * then refused: jrunc does not implement resctrl groups, and ignoring the field would run the container
+     * without the cache/bandwidth partition asked for (runc 1.1 silently does so where resctrl is absent).
+     */
+    private static void intelRdt(JsonParser p) {
+        if (!object(p)) return;
+        String ptr = pointer(p);
+        for (String k; (k = field(p)) != null; ) {
+            switch (k) {
+                case "closid" -> {
+                    String c = str(p);
+                    if (c != null && (c.equals(".") || c.equals("..") || c.indexOf('/') >= 0))
+                        throw JruncException.config(pointer(p), "invalid closID " + Validator.quote(c)
+                                + ": a resctrl group name (no \"/\", not \".\" or \"..\")");
+                }
+                case "l3cacheschema", "membwschema" -> str(p);
+                case "schemata" -> list(p, STRING);
+                case "enablecmt", "enablembm", "enablemonitoring" -> bool(p);
+                default -> p.skipChildren();
+            }
+        }
+        boolean mounted = false;
+        try {
+            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mountinfo")))
+                if (l.contains(" - resctrl ")) mounted = true;
+        } catch (java.io.IOException ignored) { }
+        throw JruncException.config(ptr, "Intel RDT is not supported by jrunc"
+                + (mounted ? "" : " (and this host has no resctrl filesystem mounted)"), "remove linux.intelRdt");
+    }
+
+    /** A field jrunc does not implement: null or an empty object/array passes, anything else is refused. */
+    private static void unsupported(JsonParser p, String message) {
+        int t = p.currentToken();
+        String ptr = pointer(p);
+        if (t == JsonParser.VALUE_NULL) return;
+        if (t == JsonParser.START_OBJECT || t == JsonParser.START_ARRAY) {
+            int end = t == JsonParser.START_OBJECT ? JsonParser.END_OBJECT : JsonParser.END_ARRAY;
+            if (p.nextToken() == end) return;
+        }
+        throw JruncException.config(ptr, message);
+    }
+
     private static Spec.Linux linux(JsonParser p) {
         if (!object(p)) return null;
         List<Spec.Namespace> namespaces = null;
@@ -517,6 +575,10 @@ public final class ConfigReader {
                 case "readonlypaths" -> readonlyPaths = list(p, STRING);
                 case "mountlabel" -> mountLabel = str(p);
                 case "personality" -> personality = personality(p);
+                case "intelrdt" -> intelRdt(p);
+                // runtime-spec 1.3 fields jrunc does not implement: refused rather than ignored
+                case "netdevices" -> unsupported(p, "moving network devices into the container (linux.netDevices) is not supported by jrunc");
+                case "memorypolicy" -> unsupported(p, "linux.memoryPolicy (set_mempolicy) is not supported by jrunc");
                 default -> p.skipChildren();
             }
         }

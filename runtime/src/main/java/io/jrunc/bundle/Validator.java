@@ -73,7 +73,7 @@ public final class Validator {
         return s == null || s.isEmpty();
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return "\"" + s + "\"";
     }
 

@@ -18,6 +18,7 @@ final class Args {
     private final Map<String, List<String>> values = new HashMap<>();
     final List<String> positional = new ArrayList<>();
     private final String command;
+    private boolean reorder = true;
 
     Args(String command, String... specs) {
         this.command = command;
@@ -38,7 +39,54 @@ final class Args {
         kind.put("help", ' ');
     }
 
+    /** exec and ps keep their argument order (runc's SkipArgReorder): what follows the id is the command's. */
+    Args keepOrder() {
+        reorder = false;
+        return this;
+    }
+
+    String command() { return command; }
+
+    /** The flag names this parser knows, aliases included (help and h always). */
+    java.util.Set<String> names() { return canonical.keySet(); }
+
+    /**
+     * urfave/cli 1.22's reorderArgs (runc 1.1's CLI): the command's known flags, wherever they are, move in
+     * front of the other arguments, each with the next argument if it does not start with "-" and the flag
+     * has no "=" (a quirk for booleans too: `kill --all ID KILL` is taken as `--all KILL ID`, in runc as
+     * well); unknown "-x" words stay where they are; nothing after "--" moves.
+     */
+    List<String> reordered(List<String> argv) {
+        List<String> flags = new ArrayList<>(), rest = new ArrayList<>();
+        boolean mayBeValue = false;
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.equals("--")) {
+                rest.addAll(argv.subList(i, argv.size()));
+                break;
+            } else if (mayBeValue && !a.startsWith("-")) {
+                mayBeValue = false;
+                flags.add(a);
+            } else if (isFlag(a)) {
+                flags.add(a);
+                mayBeValue = a.indexOf('=') < 0;
+            } else {
+                rest.add(a);
+            }
+        }
+        flags.addAll(rest);
+        return flags;
+    }
+
+    private boolean isFlag(String a) {
+        if (a.equals("-") || !a.startsWith("-")) return false;
+        String n = a.startsWith("--") ? a.substring(2) : a.substring(1);
+        int eq = n.indexOf('=');
+        return canonical.containsKey(eq >= 0 ? n.substring(0, eq) : n);
+    }
+
     Args parse(List<String> argv) {
+        if (reorder) argv = reordered(argv);
         int i = 0;
         for (; i < argv.size(); i++) {
             String a = argv.get(i);
@@ -52,7 +100,8 @@ final class Args {
                 name = name.substring(0, eq);
             }
             String c = canonical.get(name);
-            if (c == null) throw new JruncException("flag provided but not defined: -" + name + " (see 'jrunc " + command + " --help')");
+            if (c == null) throw new JruncException("flag provided but not defined: -" + name + " (see 'jrunc "
+                    + (command.equals("jrunc") ? "" : command + " ") + "--help')");
             char k = kind.get(c);
             String v;
             if (k == ' ') {

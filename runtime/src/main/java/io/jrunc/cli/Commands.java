@@ -61,18 +61,62 @@ final class Commands {
             case "exec" -> exec(argv);
             case "update" -> update(argv);
             case "events" -> events(argv);
-            case "checkpoint", "restore" ->
-                    throw new JruncException("command \"" + cmd + "\" is not implemented in jrunc yet");
-            default -> throw new JruncException("No help topic for '" + cmd + "'");
+            case "checkpoint", "restore" -> {
+                Args a = new Args(cmd).parse(argv);
+                if (help(a)) yield 0;
+                throw new JruncException("command \"" + cmd + "\" is not implemented in jrunc yet (checkpoint/restore need CRIU support)");
+            }
+            case "help", "h" -> help(argv);
+            case "__man" -> Help.writeAll(argv);
+            // runc (urfave/cli): exit 3, the same words as for an unknown help topic
+            default -> throw new JruncException("No help topic for '" + cmd + "'").exitCode(3);
         };
     }
 
-    private static final String[] CREATE_FLAGS = {"bundle,b=", "console-socket=", "pidfd-socket=", "pid-file=",
-            "no-pivot", "no-new-keyring", "preserve-fds="};
+    /** `help` alone: the top-level help; `help CMD`: the command's. */
+    private static int help(List<String> argv) {
+        if (argv.isEmpty()) {
+            System.out.print(Help.top());
+            return 0;
+        }
+        String c = argv.get(0).equals("h") ? "help" : argv.get(0);
+        if (!Help.has(c)) throw new JruncException("No help topic for '" + argv.get(0) + "'").exitCode(3);
+        System.out.print(Help.command(c));
+        return 0;
+    }
 
-    private static boolean help(Args a, String text) {
+    /**
+     * Each command's flags for {@link Args}: "name,alias=" takes a value, "name,alias*" a repeated value,
+     * plain "name" is boolean. jrunc.md documents the same set (HelpTest checks they agree).
+     */
+    static String[] flags(String cmd) {
+        return switch (cmd) {
+            case "create" -> new String[]{"bundle,b=", "console-socket=", "pidfd-socket=", "pid-file=", "no-pivot",
+                    "no-new-keyring", "preserve-fds="};
+            case "run" -> new String[]{"bundle,b=", "console-socket=", "pidfd-socket=", "pid-file=", "no-pivot",
+                    "no-new-keyring", "preserve-fds=", "detach,d", "keep", "no-subreaper"};
+            case "exec" -> new String[]{"console-socket=", "pidfd-socket=", "cwd=", "env,e*", "tty,t", "user,u=",
+                    "additional-gids,g*", "process,p=", "detach,d", "pid-file=", "process-label=", "apparmor=",
+                    "no-new-privs", "cap,c*", "preserve-fds=", "cgroup*", "ignore-paused"};
+            case "update" -> new String[]{"resources,r=", "blkio-weight=", "cpu-period=", "cpu-quota=", "cpu-burst=",
+                    "cpu-share=", "cpu-rt-period=", "cpu-rt-runtime=", "cpuset-cpus=", "cpuset-mems=", "memory=",
+                    "memory-reservation=", "memory-swap=", "pids-limit=", "cpu-idle=", "l3-cache-schema=",
+                    "mem-bw-schema=", "kernel-memory=", "kernel-memory-tcp="};
+            case "events" -> new String[]{"stats", "interval="};
+            case "kill" -> new String[]{"all,a"};
+            case "delete" -> new String[]{"force,f"};
+            case "ps" -> new String[]{"format,f="};
+            case "list" -> new String[]{"format,f=", "quiet,q"};
+            case "spec" -> new String[]{"bundle,b=", "rootless"};
+            case "validate" -> new String[]{"bundle,b=", "state="};
+            default -> new String[0];
+        };
+    }
+
+    /** `CMD --help` (or -h): the command's help from jrunc.md, as runc prints it. */
+    private static boolean help(Args a) {
         if (!a.bool("help")) return false;
-        System.out.print(text);
+        System.out.print(Help.command(a.command()));
         return true;
     }
 
@@ -85,27 +129,26 @@ final class Commands {
     }
 
     private int create(List<String> argv) {
-        Args a = new Args("create", CREATE_FLAGS).parse(argv);
-        if (help(a, "jrunc create [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--preserve-fds N] <container-id>\n")) return 0;
+        Args a = new Args("create", flags("create")).parse(argv);
+        if (help(a)) return 0;
         life.create(createOptions(a));
         return 0;
     }
 
     private int start(List<String> argv) {
-        Args a = new Args("start").parse(argv);
-        if (help(a, "jrunc start <container-id>\n")) return 0;
+        Args a = new Args("start", flags("start")).parse(argv);
+        if (help(a)) return 0;
         a.exactlyOne();
         life.start(a.id());
         return 0;
     }
 
     private int run(List<String> argv) {
-        List<String> flags = new ArrayList<>(List.of(CREATE_FLAGS));
-        flags.addAll(List.of("detach,d", "keep", "no-subreaper"));
-        Args a = new Args("run", flags.toArray(new String[0])).parse(argv);
-        if (help(a, "jrunc run [create flags] [-d] [--keep] <container-id>\n")) return 0;
+        Args a = new Args("run", flags("run")).parse(argv);
+        if (help(a)) return 0;
         Lifecycle.CreateOptions o = createOptions(a);
         boolean detach = a.bool("detach");
+        life.keepFailed = a.bool("keep");
         // Foreground with a terminal and no console socket: we are the console. Listen on a private
         // socket, the init sends the pty master there, the waiter relays it to our stdio.
         ConsoleRelay relay = null;
@@ -123,6 +166,8 @@ final class Commands {
         try {
             life.startCreated(st);
         } catch (JruncException e) {
+            // a failing poststart hook: runc 1.1.5 destroys the container even with --keep (measured);
+            // --keep only keeps one whose process failed to start (create, Lifecycle.keepFailed)
             try { life.delete(o.id(), true); } catch (RuntimeException ignored) { }
             throw e;
         }
@@ -145,10 +190,8 @@ final class Commands {
     }
 
     private int exec(List<String> argv) {
-        Args a = new Args("exec", "console-socket=", "pidfd-socket=", "cwd=", "env,e*", "tty,t", "user,u=",
-                "additional-gids,g*", "process,p=", "detach,d", "pid-file=", "process-label=", "apparmor=",
-                "no-new-privs", "cap,c*", "preserve-fds=", "cgroup*", "ignore-paused").parse(argv);
-        if (help(a, "jrunc exec [flags] <container-id> <command> [args...]\n")) return 0;
+        Args a = new Args("exec", flags("exec")).keepOrder().parse(argv);
+        if (help(a)) return 0;
         try {
             return exec(a);
         } catch (JruncException e) {
@@ -158,13 +201,13 @@ final class Commands {
 
     private int exec(Args a) {
         String id = a.id();
-        if (!a.all("cgroup").isEmpty()) throw new JruncException("exec --cgroup is not implemented in jrunc yet");
+        Map<String, String> subCgroups = subCgroups(a.all("cgroup"));
         Spec.Process p;
         if (a.value("process") != null) {
             try {
                 p = ConfigReader.parseProcess(Files.readAllBytes(Path.of(a.value("process"))));
             } catch (IOException e) {
-                throw new JruncException("cannot read process spec " + a.value("process") + ": " + e.getMessage(), e);
+                throw new JruncException("cannot read process spec " + a.value("process") + ": " + JruncException.errno(e), e);
             }
         } else {
             if (a.positional.size() < 2) throw new JruncException("exec args cannot be empty");
@@ -181,7 +224,7 @@ final class Commands {
         int pid;
         try {
             pid = life.exec(new Lifecycle.ExecOptions(id, p, a.value("pid-file"), console,
-                    a.value("pidfd-socket"), a.intValue("preserve-fds", 0), a.bool("ignore-paused")));
+                    a.value("pidfd-socket"), a.intValue("preserve-fds", 0), a.bool("ignore-paused"), subCgroups));
         } finally {
             if (relay != null) relay.unlink();
         }
@@ -194,6 +237,35 @@ final class Commands {
         Linux.get().execve(Home.initBinary().toString(), w.toArray(new String[0]), envp(),
                 relay == null ? new int[0] : new int[]{relay.fd()});
         throw new JruncException("execve of the waiter returned");
+    }
+
+    /**
+     * exec --cgroup [CONTROLLER[,CONTROLLER]:]PATH, as runc's getSubCgroupPaths: controller -> sub-cgroup of
+     * the container's ("" for all, only alone). The path stays under the container's cgroup: no "..".
+     */
+    static Map<String, String> subCgroups(List<String> args) {
+        if (args.isEmpty()) return null;
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String c : args) {
+            String[] cs = c.split(":", 3);
+            if (cs.length > 2) throw new JruncException("invalid --cgroup argument: " + c);
+            String path = cs[cs.length - 1];
+            for (String seg : path.split("/"))
+                if (seg.equals("..")) throw new JruncException("invalid --cgroup argument: " + c + " (\"..\" would leave the container's cgroup)");
+            if (path.indexOf('\0') >= 0) throw new JruncException("invalid --cgroup argument: contains a NUL byte");
+            if (cs.length == 1) {
+                if (args.size() != 1) throw new JruncException("invalid --cgroup argument: " + c + " (missing <controller>: prefix)");
+                m.put("", path);
+            } else {
+                for (String ctrl : cs[0].split(",", -1)) {
+                    if (ctrl.isEmpty()) throw new JruncException("invalid --cgroup argument: " + c + " (empty <controller> prefix)");
+                    if (m.containsKey(ctrl))
+                        throw new JruncException("invalid --cgroup argument(s): controller " + ctrl + " specified multiple times");
+                    m.put(ctrl, path);
+                }
+            }
+        }
+        return m;
     }
 
     /** runc's exec without --process: the container's process with the command line's overrides. */
@@ -240,20 +312,21 @@ final class Commands {
     }
 
     private int update(List<String> argv) {
-        Args a = new Args("update", "resources,r=", "blkio-weight=", "cpu-period=", "cpu-quota=", "cpu-burst=",
-                "cpu-share=", "cpu-rt-period=", "cpu-rt-runtime=", "cpuset-cpus=", "cpuset-mems=", "memory=",
-                "memory-reservation=", "memory-swap=", "pids-limit=", "cpu-idle=", "l3-cache-schema=", "mem-bw-schema=").parse(argv);
-        if (help(a, "jrunc update [-r FILE|-] [--memory N] [--cpu-quota N] [--pids-limit N] ... <container-id>\n")) return 0;
+        Args a = new Args("update", flags("update")).parse(argv);
+        if (help(a)) return 0;
         a.exactlyOne();
         ContainerState s = store.load(a.id());
         if (life.status(s).equals("stopped")) throw new JruncException("container not running");
+        // runc 1.1+: kernel memory limits are gone from the kernel (cgroup v2, v1 since 5.16)
+        if (a.value("kernel-memory") != null || a.value("kernel-memory-tcp") != null)
+            Log.warn("Kernel memory settings are ignored and will be removed");
         Spec.Resources r;
         if (a.value("resources") != null) {
             byte[] raw;
             try {
                 raw = a.value("resources").equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(a.value("resources")));
             } catch (IOException e) {
-                throw new JruncException("cannot read resources " + a.value("resources") + ": " + e.getMessage(), e);
+                throw new JruncException("cannot read resources " + a.value("resources") + ": " + JruncException.errno(e), e);
             }
             r = ConfigReader.parseResources(raw);
         } else {
@@ -281,18 +354,20 @@ final class Commands {
 
     /** runc events: `--stats` prints one stats event; otherwise stats every --interval plus OOM events. */
     private int events(List<String> argv) {
-        Args a = new Args("events", "stats", "interval=").parse(argv);
-        if (help(a, "jrunc events [--stats] [--interval 5s] <container-id>\n")) return 0;
+        Args a = new Args("events", flags("events")).parse(argv);
+        if (help(a)) return 0;
         a.exactlyOne();
         String id = a.id();
         ContainerState s = store.load(id);
-        if (life.status(s).equals("stopped")) throw new JruncException("container " + id + " is not running");
+        long interval = durationMs(a.value("interval", "5s"));
+        if (interval <= 0) throw new JruncException("duration interval must be greater than 0");
+        if (life.status(s).equals("stopped")) throw new JruncException("container with id " + id + " is not running");
         Cgroup cg = Cgroup.load(s.cgroupPaths());
         if (a.bool("stats")) {
             System.out.println(event("stats", id, cg.stats()));
             return 0;
         }
-        long interval = durationMs(a.value("interval", "5s"));
+
         long oom = cg.oomKills();
         long next = 0;
         while (true) {
@@ -320,14 +395,43 @@ final class Commands {
         return Json.write(e);
     }
 
-    /** Go durations as runc's --interval takes them: 500ms, 5s, 1m. */
+    /** Go's time.ParseDuration as runc's --interval takes it ("0", "500ms", "1m30s", "-1s"), in milliseconds. */
     static long durationMs(String v) {
-        try {
-            if (v.endsWith("ms")) return Long.parseLong(v.substring(0, v.length() - 2));
-            if (v.endsWith("s")) return Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000);
-            if (v.endsWith("m")) return Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000);
-        } catch (NumberFormatException ignored) { }
-        throw new JruncException("invalid duration \"" + v + "\" for --interval");
+        String t = v;
+        boolean neg = t.startsWith("-");
+        if (neg || t.startsWith("+")) t = t.substring(1);
+        if (t.equals("0")) return 0;
+        double total = 0;
+        int i = 0;
+        if (t.isEmpty()) i = -1;
+        while (i >= 0 && i < t.length()) {
+            int start = i;
+            while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) i++;
+            if (i == start) { i = -1; break; }
+            double n;
+            try {
+                n = Double.parseDouble(t.substring(start, i));
+            } catch (NumberFormatException e) {
+                i = -1;
+                break;
+            }
+            int u = i;
+            while (i < t.length() && !Character.isDigit(t.charAt(i)) && t.charAt(i) != '.') i++;
+            double ms = switch (t.substring(u, i)) {
+                case "ns" -> 1e-6;
+                case "us", "\u00b5s", "\u03bcs" -> 1e-3;
+                case "ms" -> 1;
+                case "s" -> 1000;
+                case "m" -> 60_000;
+                case "h" -> 3_600_000;
+                default -> -1;
+            };
+            if (ms < 0) { i = -1; break; }
+            total += n * ms;
+        }
+        if (i < 0) throw new JruncException("invalid value \"" + v + "\" for flag -interval: parse error");
+        long r = Math.max(1, Math.round(total)); // a positive duration under 1 ms stays positive
+        return total == 0 ? 0 : neg ? -r : r;
     }
 
     private static Long num(Args a, String flag) {
@@ -372,8 +476,8 @@ final class Commands {
     }
 
     private int state(List<String> argv) {
-        Args a = new Args("state").parse(argv);
-        if (help(a, "jrunc state <container-id>\n")) return 0;
+        Args a = new Args("state", flags("state")).parse(argv);
+        if (help(a)) return 0;
         a.exactlyOne();
         ContainerState s = store.load(a.id());
         System.out.print(Json.pretty(s.toOci(life.status(s))));
@@ -381,26 +485,27 @@ final class Commands {
     }
 
     private int kill(List<String> argv) {
-        Args a = new Args("kill", "all,a").parse(argv);
-        if (help(a, "jrunc kill [--all] <container-id> [signal]\n")) return 0;
+        Args a = new Args("kill", flags("kill")).parse(argv);
+        if (help(a)) return 0;
         if (a.positional.isEmpty() || a.positional.size() > 2)
             throw new JruncException("\"kill\" requires a minimum of 1 and a maximum of 2 arguments");
+        store.load(a.id()); // runc looks the container up before the signal: "container does not exist" first
         int sig = Signals.parse(a.positional.size() > 1 ? a.positional.get(1) : "SIGTERM");
         life.kill(a.id(), sig, a.bool("all"));
         return 0;
     }
 
     private int delete(List<String> argv) {
-        Args a = new Args("delete", "force,f").parse(argv);
-        if (help(a, "jrunc delete [--force] <container-id>\n")) return 0;
+        Args a = new Args("delete", flags("delete")).parse(argv);
+        if (help(a)) return 0;
         a.exactlyOne();
         life.delete(a.id(), a.bool("force"));
         return 0;
     }
 
     private int pause(List<String> argv, boolean pause) {
-        Args a = new Args(pause ? "pause" : "resume").parse(argv);
-        if (help(a, "jrunc " + (pause ? "pause" : "resume") + " <container-id>\n")) return 0;
+        Args a = new Args(pause ? "pause" : "resume", flags("pause")).parse(argv);
+        if (help(a)) return 0;
         a.exactlyOne();
         ContainerState s = store.load(a.id());
         String status = life.status(s);
@@ -413,8 +518,8 @@ final class Commands {
     }
 
     private int ps(List<String> argv) {
-        Args a = new Args("ps", "format,f=").parse(argv);
-        if (help(a, "jrunc ps [--format table|json] <container-id> [ps options]\n")) return 0;
+        Args a = new Args("ps", flags("ps")).keepOrder().parse(argv);
+        if (help(a)) return 0;
         ContainerState s = store.load(a.id());
         List<Integer> pids = s.cgroupPaths() == null || s.cgroupPaths().isEmpty() ? List.of()
                 : Cgroup.load(s.cgroupPaths()).pids();
@@ -447,8 +552,8 @@ final class Commands {
     }
 
     private int list(List<String> argv) {
-        Args a = new Args("list", "format,f=", "quiet,q").parse(argv);
-        if (help(a, "jrunc list [--format table|json] [--quiet]\n")) return 0;
+        Args a = new Args("list", flags("list")).parse(argv);
+        if (help(a)) return 0;
         List<Map<String, Object>> all = new ArrayList<>();
         for (String id : store.ids()) {
             ContainerState s;
@@ -495,8 +600,8 @@ final class Commands {
     }
 
     private int spec(List<String> argv) {
-        Args a = new Args("spec", "bundle,b=", "rootless").parse(argv);
-        if (help(a, "jrunc spec [--bundle DIR] [--rootless]\n")) return 0;
+        Args a = new Args("spec", flags("spec")).parse(argv);
+        if (help(a)) return 0;
         Path dir = a.value("bundle") == null ? Path.of("") : Path.of(a.value("bundle"));
         Path target = dir.resolve("config.json");
         if (Files.exists(target)) throw new JruncException("File config.json exists. Remove it first");
@@ -514,7 +619,7 @@ final class Commands {
                         "$0,\n$1{\n$2\"type\": \"cgroup\"\n$1}");
             Files.writeString(target, text);
         } catch (IOException e) {
-            throw new JruncException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new JruncException("cannot write " + target + ": " + JruncException.errno(e), e);
         }
         return 0;
     }
@@ -525,26 +630,25 @@ final class Commands {
             for (String l : Files.readAllLines(Path.of("/proc/self/status")))
                 if (l.startsWith(which + ":")) return l.split("\\s+")[2];
         } catch (IOException e) {
-            throw new JruncException("cannot read /proc/self/status: " + e.getMessage(), e);
+            throw new JruncException("cannot read /proc/self/status: " + JruncException.errno(e), e);
         }
         throw new JruncException("no " + which + " line in /proc/self/status");
     }
 
     /** runtime-spec features.md; every entry here is implemented (anything else is left out). */
     private int features(List<String> argv) {
-        Args a = new Args("features").parse(argv);
-        if (help(a, "jrunc features\n")) return 0;
-        io.jrunc.lsm.Lsm lsm = io.jrunc.lsm.Lsm.host();
-        System.out.print(featuresText(lsm.apparmorEnabled(), lsm.selinuxEnabled(),
-                MountOptions.idmapSupported(System.getProperty("os.version"))));
+        Args a = new Args("features", flags("features")).parse(argv);
+        if (help(a)) return 0;
+        System.out.print(featuresText());
         return 0;
     }
 
     /**
-     * `features`' exact output, given the three facts of the host it depends on (everything else is fixed
-     * per build). FrontCache stores it for the C front together with those facts.
+     * `features`' exact output, fixed per build: runtime-spec 1.3 features.md describes what the runtime
+     * implements, "irrelevant to the availability ... on the host" (AppArmor, SELinux, idmap mounts are
+     * supported by jrunc; whether this host has them decides at create). FrontCache stores it for the C front.
      */
-    static String featuresText(boolean apparmor, boolean selinux, boolean idmap) {
+    static String featuresText() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ociVersionMin", "1.0.0");
         f.put("ociVersionMax", ContainerState.OCI_VERSION);
@@ -568,12 +672,18 @@ final class Commands {
         sc.put("knownFlags", io.jrunc.seccomp.SeccompCompiler.KNOWN_FLAGS);
         sc.put("supportedFlags", io.jrunc.seccomp.SeccompCompiler.SUPPORTED_FLAGS);
         linux.put("seccomp", sc);
-        linux.put("apparmor", Map.of("enabled", apparmor));
-        linux.put("selinux", Map.of("enabled", selinux));
-        linux.put("intelRdt", Map.of("enabled", false));
-        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled", idmap)));
+        linux.put("apparmor", Map.of("enabled", true));
+        linux.put("selinux", Map.of("enabled", true));
+        Map<String, Object> rdt = new LinkedHashMap<>();
+        rdt.put("enabled", false);
+        rdt.put("schemata", false);
+        linux.put("intelRdt", rdt);
+        linux.put("mountExtensions", Map.of("idmap", Map.of("enabled", true)));
+        linux.put("netDevices", Map.of("enabled", false));
         f.put("linux", linux);
         f.put("annotations", Map.of("io.jrunc.version", Main.VERSION));
+        // no annotation of config.json changes what jrunc does (runc: "bundle", "org.systemd.property.", ...)
+        f.put("potentiallyUnsafeConfigAnnotations", List.of());
         return Json.pretty(f) + "\n";
     }
 }

@@ -56,7 +56,7 @@ public final class Main {
 
     static int run(List<String> argv) {
         Args g = new Args("jrunc", "root=", "log=", "log-format=", "debug", "systemd-cgroup", "rootless=",
-                "version,v", "criu=");
+                "version,v", "criu=").keepOrder();
         // Global flags stop at the command name; boolean --rootless is "true|false|auto" in runc.
         g.parse(argv);
         Log.path = g.value("log");
@@ -70,8 +70,9 @@ public final class Main {
             return 0;
         }
         if (g.positional.isEmpty() || g.bool("help")) {
-            System.out.print(usage());
-            return g.positional.isEmpty() && !g.bool("help") ? 1 : 0;
+            // runc: no command shows the help and exits 0, as --help does
+            System.out.print(Help.top());
+            return 0;
         }
         if (g.bool("systemd-cgroup"))
             throw new JruncException("--systemd-cgroup: the systemd cgroup driver is not implemented in jrunc yet (this host has no systemd); use the default cgroupfs driver");
@@ -80,6 +81,7 @@ public final class Main {
         if (root == null) root = io.jrunc.sys.Rootless.defaultRoot(io.jrunc.sys.Linux.get().geteuid());
         String cmd = g.positional.get(0);
         List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
+        if (Log.debug) Log.debug("jrunc " + VERSION + ": " + cmd + " " + rest + " (root " + root + ")");
         Trace.mark("global args");
         Commands c = new Commands(root, g.value("log"), fmt, Log.debug);
         return c.dispatch(cmd, rest);
@@ -90,36 +92,4 @@ public final class Main {
                 + System.getProperty("java.version") + "\n";
     }
 
-    static String usage() {
-        return """
-                jrunc: an OCI runtime (runc-compatible command line)
-
-                USAGE: jrunc [global options] command [command options] [arguments...]
-
-                COMMANDS:
-                   create    create a container
-                   start     executes the user defined process in a created container
-                   run       create and run a container
-                   state     output the state of a container
-                   kill      kill sends the specified signal (default: SIGTERM) to the container's init process
-                   delete    delete any resources held by the container often used with detached container
-                   list      lists containers started by jrunc with the given root
-                   pause     pause suspends all processes inside the container
-                   resume    resumes all processes that have been previously paused
-                   ps        ps displays the processes running inside a container
-                   spec      create a new specification file
-                   features  show the enabled features
-                   validate  check a bundle's config.json (or a state) against runtime-spec 1.3
-
-                GLOBAL OPTIONS:
-                   --root value        root directory for storage of container state (default: "/run/jrunc")
-                   --log value         set the log file to write jrunc logs to (default is stderr)
-                   --log-format value  set the log format ('text' (default), or 'json')
-                   --debug             enable debug logging
-                   --systemd-cgroup    use the systemd cgroup driver (not implemented yet)
-                   --rootless value    ignore cgroup permission errors ('true', 'false', or 'auto')
-                   --help, -h          show help
-                   --version, -v       print the version
-                """;
-    }
 }

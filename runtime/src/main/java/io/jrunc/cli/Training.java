@@ -74,7 +74,7 @@ final class Training {
                 }
                 Planner.planExec(tp, List.of("pid", "mount"), 1, new Planner.Options(bundle.resolve("rootfs"), bundle, null,
                         false, null, 0, List.of(), false), warnings);
-                new io.jrunc.container.Lifecycle.ExecOptions("train", tp, null, null, null, 0, false);
+                new io.jrunc.container.Lifecycle.ExecOptions("train", tp, null, null, null, 0, false, null);
                 for (java.util.Map.Entry<String, String> e : System.getenv().entrySet()) e.getKey();
                 // Hooks (ProcessBuilder, its reaper pool, CompletableFuture, System.Logger: ~190 classes) are
                 // not trained: every hook-less create (containerd's, podman's) would preload them.
@@ -86,7 +86,7 @@ final class Training {
                     // no libjrunc at build time: seccomp classes load at run time then
                 }
                 // the rest of create/state/delete that needs no privilege: args, state dir, cgroup paths, logs
-                new Args("create", "bundle,b=", "pid-file=", "console-socket=", "no-pivot", "preserve-fds=")
+                new Args("create", Commands.flags("create"))
                         .parse(List.of("--bundle", bundle.toString(), "--pid-file=" + bundle.resolve("pid"), "train"));
                 io.jrunc.container.Signals.parse("SIGKILL");
                 io.jrunc.state.StateStore store = new io.jrunc.state.StateStore(bundle.resolve("root"));

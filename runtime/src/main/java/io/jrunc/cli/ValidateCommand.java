@@ -34,15 +34,9 @@ final class ValidateCommand {
     static final String SPEC = "runtime-spec 1.3";
 
     static int run(List<String> argv) {
-        Args a = new Args("validate", "bundle,b=", "state=").parse(argv);
+        Args a = new Args("validate", Commands.flags("validate")).parse(argv);
         if (a.bool("help")) {
-            System.out.print("""
-                    jrunc validate [--bundle DIR | -b DIR] [--state FILE]
-                       checks DIR/config.json (default: the current directory) against the runtime-spec 1.3
-                       schema and the checks create makes; --state checks a state JSON (the output of
-                       `state`) instead, or as well when --bundle is given too. One line per problem,
-                       "config.json <json-pointer>: <message>"; exit status 1 if there is any.
-                    """);
+            System.out.print(Help.command("validate"));
             return 0;
         }
         if (!a.positional.isEmpty()) throw new JruncException("\"validate\" takes no arguments, got " + a.positional);
@@ -90,7 +84,7 @@ final class ValidateCommand {
         } catch (NoSuchFileException e) {
             throw new JruncException(what + ": " + f + " does not exist");
         } catch (IOException e) {
-            throw new JruncException(what + ": cannot read " + f + ": " + e.getMessage(), e);
+            throw new JruncException(what + ": cannot read " + f + ": " + JruncException.errno(e), e);
         }
     }
 

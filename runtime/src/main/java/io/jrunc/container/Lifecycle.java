@@ -36,6 +36,12 @@ public final class Lifecycle {
     private final StateStore store;
     private final Consumer<String> warn;
 
+    /**
+     * `run --keep`: a create that fails once its state is saved leaves the container stopped (its state
+     * and cgroup) for `delete`, as runc's run keeps it; the init is killed all the same.
+     */
+    public boolean keepFailed;
+
     public Lifecycle(StateStore store, Consumer<String> warn) {
         this.store = store;
         this.warn = warn;
@@ -56,9 +62,11 @@ public final class Lifecycle {
             raw = Files.readAllBytes(cfg);
             io.jrunc.cli.Trace.mark("read config.json");
         } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(bundle))
+                throw new JruncException("bundle directory " + bundle + (Files.exists(bundle) ? " is not a directory" : " does not exist"));
             throw new JruncException("JSON specification file config.json not found in " + bundle);
         } catch (IOException e) {
-            throw new JruncException("cannot read " + cfg + ": " + e.getMessage(), e);
+            throw new JruncException("cannot read " + cfg + ": " + JruncException.errno(e), e);
         }
         Spec spec = ConfigReader.parse(raw);
         io.jrunc.cli.Trace.mark("parsed");
@@ -181,7 +189,7 @@ public final class Lifecycle {
             for (int i = 0; i < o.preserveFds(); i++) keep[1 + i] = 3 + i;
             int helper = spawnInit(sys, sp[1], keep);
             sys.close(sp[1]);
-            sys.send(sock, plan);
+            sendMessage(sys, sock, plan);
             String msg = receive(sys, sock, 60_000, "reading the container's pid");
             io.jrunc.cli.Trace.mark("init pid received");
             sys.waitpid(helper, 0);
@@ -208,7 +216,7 @@ public final class Lifecycle {
             }
             // createContainer hooks run while the container is being created; startContainer hooks run at
             // `start` of a created container, so they get status "created" (as runc does), on a second line.
-            sys.send(sock, ("go\n" + Json.write(st.toHookState("creating")) + "\n" + Json.write(st.toHookState("created")))
+            sendMessage(sys, sock, ("go\n" + Json.write(st.toHookState("creating")) + "\n" + Json.write(st.toHookState("created")))
                     .getBytes(StandardCharsets.UTF_8));
             try {
                 awaitReady(sys, sock, "waiting for the container to be ready", linux == null ? null : linux.seccomp(),
@@ -240,10 +248,13 @@ public final class Lifecycle {
             }
             if (setup != null) setup.await(); // its failure, if any, is the one being reported or a lesser one
             if (initPid > 0 && premounts != null) unmountShared(sys, rootfs.toString(), premounts);
-            if (cg != null) {
+            boolean keep = keepFailed && store.exists(o.id());
+            if (cg != null && !keep) {
                 try { cg.destroy(); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
             }
-            try { store.removeDir(o.id()); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
+            if (!keep) {
+                try { store.removeDir(o.id()); } catch (RuntimeException c) { warn.accept("cleanup: " + c.getMessage()); }
+            }
             if (e instanceof IOException io) throw new JruncException(io.getMessage(), io);
             if (e instanceof RuntimeException r) throw r;
             throw (Error) e;
@@ -373,7 +384,7 @@ public final class Lifecycle {
     }
 
     public record ExecOptions(String id, Spec.Process process, String pidFile, String consoleSocket,
-                              String pidfdSocket, int preserveFds, boolean ignorePaused) {}
+                              String pidfdSocket, int preserveFds, boolean ignorePaused, Map<String, String> subCgroups) {}
 
     /**
      * Starts a process in a running container and returns its host pid (a child of this JVM, so the
@@ -412,7 +423,7 @@ public final class Lifecycle {
             for (int i = 0; i < o.preserveFds(); i++) keep[1 + i] = 3 + i;
             int helper = spawnInit(sys, sp[1], keep);
             sys.close(sp[1]);
-            sys.send(sock, plan);
+            sendMessage(sys, sock, plan);
             String msg = receive(sys, sock, 60_000, "reading the process' pid");
             io.jrunc.cli.Trace.mark("exec: pid received");
             sys.waitpid(helper, 0);
@@ -420,10 +431,11 @@ public final class Lifecycle {
             pid = Integer.parseInt(msg.substring(4).trim());
             // The init we joined must still be the one we recorded, or we joined a stranger's namespaces.
             if (!Proc.isAlive(s.pid(), s.initStartTime())) throw new JruncException("container not running");
-            if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) Cgroup.load(s.cgroupPaths()).addProcess(pid);
+            if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty())
+                Cgroup.load(o.subCgroups() == null ? s.cgroupPaths() : subCgroupPaths(s.cgroupPaths(), o.subCgroups())).addProcess(pid);
             io.jrunc.cgroup.Prewarm.done();
             io.jrunc.cli.Trace.mark("exec: in cgroup");
-            sys.send(sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
+            sendMessage(sys, sock, ("go\n" + Json.write(s.toHookState(status))).getBytes(StandardCharsets.UTF_8));
             awaitReady(sys, sock, "waiting for the process to be ready", spec.linux() == null ? null : spec.linux().seccomp(),
                     pid, s.toHookState(status));
             io.jrunc.cli.Trace.mark("exec: ready");
@@ -577,7 +589,7 @@ public final class Lifecycle {
                 // poststart hooks after this run once the container's process is executed
                 if (result >= 0) while (in.read() >= 0) { }
             } catch (IOException e) {
-                failure = new JruncException("cannot open " + fifo + ": " + e.getMessage(), e);
+                failure = new JruncException("cannot open " + fifo + ": " + JruncException.errno(e), e);
             } catch (RuntimeException e) {
                 failure = new JruncException(e.toString(), e);
             }
@@ -599,17 +611,61 @@ public final class Lifecycle {
         } catch (NoSuchFileException e) {
             throw new JruncException("container does not exist");
         } catch (IOException e) {
-            throw new JruncException("cannot read the saved config of " + id + ": " + e.getMessage(), e);
+            throw new JruncException("cannot read the saved config of " + id + ": " + JruncException.errno(e), e);
         }
+    }
+
+    /**
+     * exec --cgroup: the container's cgroup directories with the sub-cgroup joined where one is given for
+     * that controller (or for all, key ""). runc writes to the sub-cgroup as is: it must exist.
+     */
+    static Map<String, String> subCgroupPaths(Map<String, String> paths, Map<String, String> subs) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : paths.entrySet()) {
+            String sub = subs.get(e.getKey());
+            if (sub == null) sub = subs.get("");
+            String dir = e.getValue();
+            if (sub != null) {
+                dir = Path.of(dir).resolve(sub.startsWith("/") ? sub.substring(1) : sub).normalize().toString();
+                if (!Files.isDirectory(Path.of(dir)))
+                    throw new JruncException("--cgroup: sub-cgroup " + sub + " does not exist: " + dir);
+            }
+            m.put(e.getKey(), dir);
+        }
+        return m;
+    }
+
+    /** Packets of at most this many bytes on the sync socket (MSG_CHUNK in native-helper/src/util.h). */
+    static final int MSG_CHUNK = 64 * 1024;
+
+    /**
+     * One message to jrunc-init of any size (docs/plan-format.md, "Transport"): one packet, or when larger
+     * than a packet may be, a header "JRBG" + u32 big-endian length and then the bytes in MSG_CHUNK packets.
+     * No socket buffer size limits a plan or a go message then (a 1.2 MB environment, large annotations).
+     */
+    static void sendMessage(Linux sys, int sock, byte[] msg) {
+        if (msg.length <= MSG_CHUNK) {
+            sys.send(sock, msg);
+            return;
+        }
+        int n = msg.length;
+        sys.send(sock, new byte[]{'J', 'R', 'B', 'G', (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        for (int off = 0; off < n; off += MSG_CHUNK)
+            sys.send(sock, java.util.Arrays.copyOfRange(msg, off, Math.min(n, off + MSG_CHUNK)));
     }
 
     public void kill(String id, int sig, boolean all) {
         ContainerState s = store.load(id);
         String status = status(s);
         if (status.equals("stopped")) {
-            if (all && s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) {
-                Cgroup cg = Cgroup.load(s.cgroupPaths());
-                if (!cg.pids().isEmpty()) { cg.killAll(sig); return; }
+            if (all) {
+                // runc 1.1-1.5: --all of a stopped container signals what is left in its cgroup and exits 0
+                // (containerd's shim calls it while cleaning up)
+                if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) {
+                    Cgroup cg = Cgroup.load(s.cgroupPaths());
+                    if (!cg.pids().isEmpty()) cg.killAll(sig);
+                }
+                return;
             }
             throw new JruncException("container not running");
         }

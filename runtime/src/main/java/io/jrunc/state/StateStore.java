@@ -54,7 +54,7 @@ public final class StateStore {
         } catch (FileAlreadyExistsException e) {
             throw new JruncException("container with given ID already exists: " + id);
         } catch (IOException e) {
-            throw new JruncException("cannot create state directory for " + id + ": " + e.getMessage(), e);
+            throw new JruncException("cannot create state directory for " + id + ": " + JruncException.errno(e), e);
         }
     }
 
@@ -69,7 +69,7 @@ public final class StateStore {
         } catch (NoSuchFileException e) {
             throw new JruncException("container does not exist");
         } catch (IOException e) {
-            throw new JruncException("cannot read state of " + id + ": " + e.getMessage(), e);
+            throw new JruncException("cannot read state of " + id + ": " + JruncException.errno(e), e);
         }
     }
 
@@ -103,7 +103,7 @@ public final class StateStore {
         try {
             Files.write(d.resolve(LIST_TEMPLATE), list.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new JruncException("cannot write " + d.resolve(LIST_TEMPLATE) + ": " + e.getMessage(), e);
+            throw new JruncException("cannot write " + d.resolve(LIST_TEMPLATE) + ": " + JruncException.errno(e), e);
         }
         StringBuilder fast = new StringBuilder(512).append("v1\n");
         boolean ok = line(fast, "pid", Integer.toString(s.pid()))
@@ -154,7 +154,7 @@ public final class StateStore {
             }
         } catch (IOException e) {
             try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
-            throw new JruncException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new JruncException("cannot write " + target + ": " + JruncException.errno(e), e);
         }
     }
 
@@ -174,7 +174,7 @@ public final class StateStore {
         } catch (NoSuchFileException e) {
             throw new JruncException("container does not exist");
         } catch (IOException e) {
-            throw new JruncException("cannot lock container " + id + ": " + e.getMessage(), e);
+            throw new JruncException("cannot lock container " + id + ": " + JruncException.errno(e), e);
         }
     }
 
@@ -199,7 +199,7 @@ public final class StateStore {
             for (Path p : ds)
                 if (Files.isDirectory(p) && !p.getFileName().toString().startsWith("@")) out.add(p.getFileName().toString());
         } catch (IOException e) {
-            throw new JruncException("cannot list " + root + ": " + e.getMessage(), e);
+            throw new JruncException("cannot list " + root + ": " + JruncException.errno(e), e);
         }
         out.sort(null);
         return out;
@@ -223,7 +223,7 @@ public final class StateStore {
             }
             Files.deleteIfExists(d);
         } catch (IOException e) {
-            throw new JruncException("cannot remove state directory " + d + ": " + e.getMessage(), e);
+            throw new JruncException("cannot remove state directory " + d + ": " + JruncException.errno(e), e);
         }
     }
 }

@@ -37,9 +37,9 @@ class ArgsTest {
 
     @Test
     void parsingStopsAtFirstPositionalSoCommandFlagsSurvive() {
-        Args a = new Args("exec", "tty,t").parse(List.of("-t", "ctr", "sh", "-c", "echo"));
+        Args a = new Args("exec", Commands.flags("exec")).keepOrder().parse(List.of("-t", "ctr", "sh", "-c", "echo", "-e", "X=1"));
         assertTrue(a.bool("tty"));
-        assertEquals(List.of("ctr", "sh", "-c", "echo"), a.positional);
+        assertEquals(List.of("ctr", "sh", "-c", "echo", "-e", "X=1"), a.positional);
     }
 
     @Test
