@@ -73,8 +73,6 @@ public final class Main {
             System.out.print(usage());
             return g.positional.isEmpty() && !g.bool("help") ? 1 : 0;
         }
-        if (g.bool("systemd-cgroup"))
-            throw new JruncException("--systemd-cgroup: the systemd cgroup driver is not implemented in jrunc yet (this host has no systemd); use the default cgroupfs driver");
         String root = g.value("root");
         if (root == null) {
             String xdg = System.getenv("XDG_RUNTIME_DIR");
@@ -84,6 +82,7 @@ public final class Main {
         List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
         Trace.mark("global args");
         Commands c = new Commands(root, g.value("log"), fmt, Log.debug);
+        c.systemdCgroup(g.bool("systemd-cgroup"));
         return c.dispatch(cmd, rest);
     }
 
@@ -118,7 +117,7 @@ public final class Main {
                    --log value         set the log file to write jrunc logs to (default is stderr)
                    --log-format value  set the log format ('text' (default), or 'json')
                    --debug             enable debug logging
-                   --systemd-cgroup    use the systemd cgroup driver (not implemented yet)
+                   --systemd-cgroup    use the systemd cgroup driver (a transient unit per container)
                    --rootless value    ignore cgroup permission errors ('true', 'false', or 'auto')
                    --help, -h          show help
                    --version, -v       print the version

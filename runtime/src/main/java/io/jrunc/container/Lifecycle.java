@@ -36,10 +36,15 @@ public final class Lifecycle {
     private final StateStore store;
     private final Consumer<String> warn;
 
+    /** --systemd-cgroup: new containers' cgroups are systemd units (io.jrunc.cgroup.systemd). */
+    private boolean systemdCgroup;
+
     public Lifecycle(StateStore store, Consumer<String> warn) {
         this.store = store;
         this.warn = warn;
     }
+
+    public void systemdCgroup(boolean on) { systemdCgroup = on; }
 
     public record CreateOptions(String id, Path bundle, String pidFile, String consoleSocket, boolean noPivot,
                                 boolean noNewKeyring, int preserveFds, String pidfdSocket) {}
@@ -128,13 +133,17 @@ public final class Lifecycle {
             io.jrunc.cli.Trace.mark("state dir, fifo");
 
             Spec.Linux linux = spec.linux();
-            cg = Cgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath());
+            // The systemd driver's classes (and libsystemd) load only on this branch.
+            cg = systemdCgroup
+                    ? io.jrunc.cgroup.systemd.SystemdCgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath(),
+                            spec.annotations(), sys.geteuid() != 0, warn)
+                    : Cgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath());
             io.jrunc.cli.Trace.mark("cgroup paths");
             String created = Times.now();
             Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
             // Saved before anything is started so `delete -f` can undo a create that died half-way.
             ContainerState st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "",
-                    ann, cg.paths(), true);
+                    ann, cg.paths(), true, cg.systemd());
             store.save(st);
             Spec.Resources resources = DeviceRules.effective(linux == null ? null : linux.resources(),
                     linux == null ? null : linux.devices());
@@ -150,6 +159,7 @@ public final class Lifecycle {
                     cg.apply(resources);
                     io.jrunc.cli.Trace.mark("cgroup created and applied");
                 } catch (JruncException e) {
+                    if (systemdCgroup) throw e; // asked for systemd: no silent fallback
                     // Rootless without a delegated cgroup: run without one, as runc does, and say so.
                     warn.accept("rootless: running without a cgroup, resource limits are not applied (" + e.getMessage() + ")");
                     try { cg.destroy(); } catch (RuntimeException ignored) { }
@@ -190,7 +200,7 @@ public final class Lifecycle {
             io.jrunc.cgroup.Prewarm.done();
             io.jrunc.cli.Trace.mark("init in cgroup");
             st = new ContainerState(o.id(), initPid, start, bundle.toString(), rootfs.toString(), created, "", ann,
-                    cg.paths(), true);
+                    cg.paths(), true, cg.systemd());
             store.save(st);
 
             if (spec.hooks() != null) {
@@ -657,7 +667,7 @@ public final class Lifecycle {
 
     private void destroy(ContainerState s) {
         if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty() && s.createdCgroup()) {
-            Cgroup.load(s.cgroupPaths()).destroy();
+            Cgroup.load(s.cgroupPaths(), s.systemd()).destroy();
         }
         Spec spec = null;
         try {
