@@ -206,14 +206,15 @@ public record ResourceProperties(List<Property> properties, Spec.Resources files
             long major = r.major() == null ? -1 : r.major(), minor = r.minor() == null ? -1 : r.minor();
             DevException match = null;
             for (DevException e : exc) if (e.type() == t.charAt(0) && e.major() == major && e.minor() == minor) match = e;
-            if (r.allow() != defaultAllow) { // an exception: add its access
-                String merged = match == null ? acc : union(match.access(), acc);
-                if (match != null) exc.remove(match);
-                exc.add(new DevException(t.charAt(0), major, minor, merged));
-            } else if (match != null) { // same as the default: take the access away from that exception
-                exc.remove(match);
+            int at = exc.indexOf(match);
+            if (r.allow() != defaultAllow) { // an exception: add its access (in place, order kept)
+                DevException e = new DevException(t.charAt(0), major, minor, match == null ? order(acc) : union(match.access(), acc));
+                if (at >= 0) exc.set(at, e);
+                else exc.add(e);
+            } else if (at >= 0) { // same as the default: take the access away from that exception
                 String left = minus(match.access(), acc);
-                if (!left.isEmpty()) exc.add(new DevException(match.type(), major, minor, left));
+                if (left.isEmpty()) exc.remove(at);
+                else exc.set(at, new DevException(match.type(), major, minor, left));
             }
         }
         List<String[]> allow = new ArrayList<>();

@@ -57,6 +57,9 @@ public final class SystemdCgroup implements Cgroup {
      */
     public static SystemdCgroup forContainer(String id, String cgroupsPath, Map<String, String> annotations,
                                              boolean rootless, Consumer<String> warn) {
+        // runc's rootless test for cgroups: not root, or root of a user namespace that is not the initial
+        // one (podman rootless runs the runtime as uid 0 there): then the user's systemd is the manager.
+        rootless = rootless || inUserNamespace();
         UnitName n = UnitName.parse(cgroupsPath, id, rootless);
         List<Property> props = new ArrayList<>();
         props.add(Property.str("Description", "jrunc container " + id));
@@ -78,6 +81,16 @@ public final class SystemdCgroup implements Cgroup {
         if (rootless) managerCgroup = cg.manager("ControlGroup");
         return new SystemdCgroup(n.unit(), rootless, n.isSlice(), Cgroup.forContainer(id, n.cgroup(managerCgroup)), props,
                 warn, false).withBus(cg.bus);
+    }
+
+    /** Whether /proc/self/uid_map is anything but the initial namespace's identity map. */
+    static boolean inUserNamespace() {
+        try {
+            String m = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/uid_map")).trim();
+            return !m.matches("0\\s+0\\s+4294967295");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Re-opens what {@link #paths()} and {@link #systemd()} recorded at create (state.json). */
@@ -105,8 +118,10 @@ public final class SystemdCgroup implements Cgroup {
 
     private long bus() {
         if (bus != 0) return bus;
+        SdBus.load(); // libjrunc, which holds the natives (a delete or update may not have loaded it yet)
         try {
             bus = SdBus.open(userBus);
+            io.jrunc.cli.Trace.mark("systemd: libsystemd loaded, bus connected");
         } catch (BusException e) {
             String where = userBus ? "the user's systemd (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus)" : "systemd on the system bus";
             throw new JruncException("--systemd-cgroup: cannot connect to " + where + ": " + e.getMessage()
@@ -154,7 +169,6 @@ public final class SystemdCgroup implements Cgroup {
 
     /** Connects (on create's cgroup thread, so it overlaps the planning); the unit comes with the pid. */
     @Override public void create() {
-        SdBus.load();
         bus();
         version();
     }
@@ -187,6 +201,7 @@ public final class SystemdCgroup implements Cgroup {
         if (pending != null) props.addAll(pending.properties());
         start(props);
         started = true;
+        io.jrunc.cli.Trace.mark("systemd: unit started");
         fs.create();
         if (pending != null && pending.files() != null) fs.apply(pending.files());
         fs.addProcess(pid); // v2: already there; v1: the hierarchies systemd does not manage; a slice: the pid
