@@ -882,6 +882,20 @@ static bool dotdot(const char *p) {
     return false;
 }
 
+/* /proc/self/uid_map is anything but the initial namespace's "0 0 4294967295" (unreadable: assume so). */
+static bool in_user_namespace(void) {
+    char buf[256];
+    int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return true;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0) return true;
+    buf[n] = 0;
+    unsigned long a, b, c;
+    char extra;
+    return sscanf(buf, " %lu %lu %lu %c", &a, &b, &c, &extra) != 3 || a != 0 || b != 0 || c != 4294967295UL;
+}
+
 /* argv[0] is the first word after the program name, as the JVM's main sees it. */
 int front_main(int argc, char **argv, const char *home) {
     const char *root = "/run/jrunc";
@@ -909,7 +923,8 @@ int front_main(int argc, char **argv, const char *home) {
     if (i >= argc) return FALLBACK;
     const char *cmd = argv[i++];
     if (!strcmp(cmd, "features")) return i == argc ? do_features(home) : FALLBACK;
-    if (geteuid() != 0 && !root_given) return FALLBACK; /* $XDG_RUNTIME_DIR/jrunc: Java decides */
+    /* $XDG_RUNTIME_DIR/jrunc for non-root and for root of a user namespace (podman rootless): Java decides */
+    if (!root_given && (geteuid() != 0 || in_user_namespace())) return FALLBACK;
     if (!*root || dotdot(root)) return FALLBACK;
     if (!strcmp(cmd, "list")) return do_list(root, argc - i, argv + i);
     if (!strcmp(cmd, "ps")) return do_ps(root, argc - i, argv + i);

@@ -6,14 +6,15 @@
 # left). Runs as root inside the guest (conformance/v2host/run, or ../shared/v2host/guest-run.sh < this).
 # Prints TAP-like "ok" / "not ok" lines and exits 1 if any jrunc case failed (runc's lines are the record:
 # "# runc:" lines never fail the script). RUNTIMES="jrunc runc" by default; BENCH=N create latencies
-# (default 3, 0 to skip); SECTIONS="lifecycle callers" (default both).
+# (default 3, 0 to skip); SECTIONS="lifecycle callers rootless" (default all three).
 set -u
 REPO=${REPO:-$(cd "$(dirname "$(readlink -f "$0")")/../../.." && pwd)}
 JRUNC=$REPO/bin/jrunc
 RUNC=$(command -v runc || true)
 RUNTIMES=${RUNTIMES:-jrunc runc}
 BENCH=${BENCH:-3}
-SECTIONS=${SECTIONS:-lifecycle callers}
+SECTIONS=${SECTIONS:-lifecycle callers rootless}
+RUSER=jrsd$TAG # the rootless section's user (lingering, so it has a systemd user manager)
 want() { case " $SECTIONS " in *" $1 "*) return 0;; esac; return 1; }
 T=$(mktemp -d /tmp/sdtest.XXXXXX)
 TAG=$$
@@ -43,6 +44,11 @@ cleanup() {
   for i in $(ctr -n sdtest$TAG images ls -q 2>/dev/null); do ctr -n sdtest$TAG images rm "$i" >/dev/null 2>&1; done
   ctr namespaces rm sdtest$TAG >/dev/null 2>&1
   podman rmi -f localhost/sdtest$TAG >/dev/null 2>&1
+  if id "$RUSER" >/dev/null 2>&1; then
+    su - "$RUSER" -c 'podman rm -af; podman rmi -af' >/dev/null 2>&1
+    loginctl disable-linger "$RUSER" >/dev/null 2>&1; loginctl terminate-user "$RUSER" >/dev/null 2>&1
+    sleep 1; userdel -r "$RUSER" >/dev/null 2>&1; sed -i "/^$RUSER:/d" /etc/subuid /etc/subgid
+  fi
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -241,6 +247,49 @@ for rt in $RUNTIMES; do
       localhost/sdtest$TAG:latest $cid-oom sh -c 'x=xxxxxxxxxxxxxxxx; while :; do x=$x$x; done' >/dev/null 2>&1
   check "$P ctr OOM: exit 137" 137 $?
 done
+fi
+
+# ---------------------------------------------------------------- rootless: the user's systemd
+if want rootless; then
+  chmod 755 "$T"; chmod 644 "$T/bb.tar" 2>/dev/null || tar -C "$T/rootfs" -cf "$T/bb.tar" . && chmod 644 "$T/bb.tar"
+  useradd -m -s /bin/bash "$RUSER" && { echo "$RUSER:400000:65536" >> /etc/subuid; echo "$RUSER:400000:65536" >> /etc/subgid; }
+  loginctl enable-linger "$RUSER"
+  RU=$(id -u "$RUSER")
+  for i in $(seq 100); do [ -S /run/user/$RU/bus ] && break; sleep 0.3; done
+  [ -S /run/user/$RU/bus ] && ok "rootless: user manager of $RUSER is up" || nok "rootless: user manager of $RUSER is up" "no /run/user/$RU/bus"
+  # as the user: ENV + command; prints the command's output, returns its code
+  asuser() { su - "$RUSER" -c "export XDG_RUNTIME_DIR=/run/user/$RU DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$RU/bus; cd /tmp; $1"; }
+  for rt in $RUNTIMES; do
+    [ $rt = runc ] && [ -z "$RUNC" ] && continue
+    P=$rt; [ $rt = runc ] && P="runc:"
+    # jrunc/runc directly, spec --rootless, user.slice:jrsd:ID under the user manager
+    id=sd-$rt-rl-$TAG; unit=jrsd-$id.scope; ub=/home/$RUSER/b-$rt
+    asuser "mkdir -p $ub && cd $ub && $(bin $rt) spec --rootless && python3 -c \"
+import json; c=json.load(open('config.json')); c['process']['terminal']=False
+c['process']['args']=['sh','-c','cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max']
+c['root']={'path':'$T/rootfs','readonly':True}
+c['linux']['resources']={'memory':{'limit':67108864},'pids':{'limit':40}}
+c['linux']['cgroupsPath']='user.slice:jrsd:$id'
+json.dump(c,open('config.json','w'))\"" >/dev/null 2>&1
+    out=$(asuser "cd $ub && $(bin $rt) --systemd-cgroup run $id </dev/null" 2>&1 | tr '\n' ' ' | sed 's/ $//')
+    check "$P rootless run: in the user's scope with the limits" "0::/user.slice/user-$RU.slice/user@$RU.service/user.slice/$unit 67108864 40" "$out"
+    check "$P rootless run: no unit left" not-found "$(asuser "systemctl --user show $unit -p LoadState --value" 2>&1)"
+    check "$P rootless run: no state left" "" "$(asuser "ls \$XDG_RUNTIME_DIR/$(prefix $rt) 2>/dev/null | grep -x $id")"
+    # podman rootless with its default systemd cgroup manager
+    PM="podman --runtime $(bin $rt)"
+    asuser "podman image exists localhost/sdtest$TAG || podman import -q $T/bb.tar localhost/sdtest$TAG" >/dev/null 2>&1
+    [ $rt = jrunc ] && check "rootless podman: cgroup manager" "systemd true" "$(asuser "podman info --format '{{.Host.CgroupManager}} {{.Host.Security.Rootless}}'" 2>&1)"
+    check "$P rootless podman run --memory: limit inside" 67108864 "$(asuser "$PM run --rm --memory 64m localhost/sdtest$TAG cat /sys/fs/cgroup/memory.max" 2>&1)"
+    cid=$(asuser "$PM run -d localhost/sdtest$TAG sleep 1000" 2>/dev/null)
+    check "$P rootless podman exec" hi "$(asuser "$PM exec $cid echo hi" 2>&1)"
+    asuser "$PM pause $cid" >/dev/null 2>&1; check "$P rootless podman pause" paused "$(asuser "podman inspect -f '{{.State.Status}}' $cid" 2>&1)"
+    asuser "$PM unpause $cid" >/dev/null 2>&1; check "$P rootless podman unpause" running "$(asuser "podman inspect -f '{{.State.Status}}' $cid" 2>&1)"
+    asuser "$PM stop -t 1 $cid" >/dev/null 2>&1; check "$P rootless podman stop" exited "$(asuser "podman inspect -f '{{.State.Status}}' $cid" 2>&1)"
+    asuser "$PM rm $cid" >/dev/null 2>&1
+    check "$P rootless podman rm: no scope left" "" "$(asuser "systemctl --user list-units --all --no-legend 'libpod-$cid*'" 2>&1)"
+    asuser "$PM run --rm --memory 20m --memory-swap 20m localhost/sdtest$TAG sh -c 'x=xxxxxxxxxxxxxxxx; while :; do x=\$x\$x; done'" >/dev/null 2>&1
+    check "$P rootless podman OOM: exit 137" 137 $?
+  done
 fi
 
 # ---------------------------------------------------------------- create latency (same run)

@@ -76,7 +76,7 @@ public final class Main {
         String root = g.value("root");
         if (root == null) {
             String xdg = System.getenv("XDG_RUNTIME_DIR");
-            root = io.jrunc.sys.Linux.get().geteuid() != 0 && xdg != null && !xdg.isEmpty() ? xdg + "/jrunc" : "/run/jrunc";
+            root = xdg != null && !xdg.isEmpty() && honorXdgRuntimeDir(io.jrunc.sys.Linux.get().geteuid()) ? xdg + "/jrunc" : "/run/jrunc";
         }
         String cmd = g.positional.get(0);
         List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
@@ -84,6 +84,27 @@ public final class Main {
         Commands c = new Commands(root, g.value("log"), fmt, Log.debug);
         c.systemdCgroup(g.bool("systemd-cgroup"));
         return c.dispatch(cmd, rest);
+    }
+
+    /**
+     * runc's shouldHonorXDGRuntimeDir: not root; or root of a user namespace that is not the initial one
+     * (podman rootless runs the runtime so) unless $USER says root. The front (front.c) decides the same.
+     */
+    static boolean honorXdgRuntimeDir(int euid) {
+        if (euid != 0) return true;
+        if (!inUserNamespace()) return false;
+        String user = System.getenv("USER");
+        return user == null || !user.equals("root");
+    }
+
+    /** /proc/self/uid_map is not the initial namespace's identity map. */
+    static boolean inUserNamespace() {
+        try {
+            String m = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/uid_map")).trim();
+            return !m.matches("0\\s+0\\s+4294967295");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     static String version() {

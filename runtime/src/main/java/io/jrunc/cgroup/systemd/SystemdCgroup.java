@@ -187,7 +187,19 @@ public final class SystemdCgroup implements Cgroup {
                 throw new JruncException("unable to set unit properties of " + unit + ": " + e.getMessage(), e);
             }
         }
-        if (rp.files() != null) fs.apply(rp.files());
+        if (rp.files() != null) fs.apply(files(rp));
+    }
+
+    /**
+     * What the cgroupfs writer gets. Under the user's systemd no eBPF device filter: an unprivileged
+     * process cannot load one (bpf(2) EPERM), and runc skips it there too (canSkipEBPFError); a rootless
+     * container reaches only the devices its user may open anyway.
+     */
+    private Spec.Resources files(ResourceProperties rp) {
+        Spec.Resources f = rp.files();
+        if (f == null || !userBus || f.devices() == null) return f;
+        return new Spec.Resources(null, f.memory(), f.cpu(), f.pids(), f.blockIO(), f.hugepageLimits(), f.network(), f.rdma(),
+                f.unified());
     }
 
     /** The first pid starts the unit (StartTransientUnit with PIDs=, waits for the job); later ones join the files. */
@@ -203,7 +215,7 @@ public final class SystemdCgroup implements Cgroup {
         started = true;
         io.jrunc.cli.Trace.mark("systemd: unit started");
         fs.create();
-        if (pending != null && pending.files() != null) fs.apply(pending.files());
+        if (pending != null && pending.files() != null) fs.apply(files(pending));
         fs.addProcess(pid); // v2: already there; v1: the hierarchies systemd does not manage; a slice: the pid
     }
 
