@@ -14,10 +14,10 @@ RUNC=$(command -v runc || true)
 RUNTIMES=${RUNTIMES:-jrunc runc}
 BENCH=${BENCH:-3}
 SECTIONS=${SECTIONS:-lifecycle callers rootless}
-RUSER=jrsd$TAG # the rootless section's user (lingering, so it has a systemd user manager)
 want() { case " $SECTIONS " in *" $1 "*) return 0;; esac; return 1; }
 T=$(mktemp -d /tmp/sdtest.XXXXXX)
 TAG=$$
+RUSER=jrsd$TAG # the rootless section's user (lingering, so it has a systemd user manager)
 FAIL=0; N=0
 started_pids=()
 
