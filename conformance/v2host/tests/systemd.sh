@@ -237,12 +237,20 @@ for rt in $RUNTIMES; do
   check "$P podman OOM: exit 137" 137 $?
 
   # containerd, SystemdCgroup = true (ctr's --runc-systemd-cgroup)
-  cid=ctr-$rt-$TAG
-  out=$(ctr -n sdtest$TAG run --rm --runc-binary "$(bin $rt)" --runc-systemd-cgroup --cgroup "system.slice:ctrsd:$cid" \
-        --memory-limit 67108864 localhost/sdtest$TAG:latest $cid sh -c 'p=$(cut -d: -f3 /proc/self/cgroup); echo $p; cat /sys/fs/cgroup$p/memory.max' 2>&1 | tr '\n' ' ' | sed 's/ $//'); rc=$?
-  # ctr's spec has no cgroup namespace: the cgroup mount shows the whole tree, our cgroup at its path
-  check "$P ctr --runc-systemd-cgroup run: in ctrsd-$cid.scope with the limit" "/system.slice/ctrsd-$cid.scope 67108864" "$out"
+  cid=ctr-$rt-$TAG; C="ctr -n sdtest$TAG"
+  out=$($C run --rm --runc-binary "$(bin $rt)" --runc-systemd-cgroup --cgroup "system.slice:ctrsd:$cid" \
+        localhost/sdtest$TAG:latest $cid cat /proc/self/cgroup 2>&1)
+  # ctr's spec has no cgroup namespace
+  check "$P ctr --runc-systemd-cgroup run: in ctrsd-$cid.scope" "0::/system.slice/ctrsd-$cid.scope" "$out"
   check "$P ctr: nothing left" none "$(st=$(show ctrsd-$cid.scope LoadState); [ "$st" = not-found ] && echo none || echo "$st")"
+  $C run -d --runc-binary "$(bin $rt)" --runc-systemd-cgroup --cgroup "system.slice:ctrsd:$cid-d" --memory-limit 67108864 \
+      localhost/sdtest$TAG:latest $cid-d sleep 1000 >/dev/null 2>&1
+  check "$P ctr run -d: scope MemoryMax" 67108864 "$(show ctrsd-$cid-d.scope MemoryMax)"
+  check "$P ctr run -d: memory.max" 67108864 "$(cat /sys/fs/cgroup/system.slice/ctrsd-$cid-d.scope/memory.max 2>&1)"
+  $C tasks kill -s 9 $cid-d >/dev/null 2>&1
+  for i in $(seq 50); do $C tasks ls -q 2>/dev/null | grep -qx "$cid-d" || break; $C tasks rm $cid-d >/dev/null 2>&1; sleep 0.2; done
+  $C containers rm $cid-d >/dev/null 2>&1
+  check "$P ctr run -d, kill, rm: nothing left" none "$(st=$(show ctrsd-$cid-d.scope LoadState); [ "$st" = not-found ] && echo none || echo "$st"; [ -e /sys/fs/cgroup/system.slice/ctrsd-$cid-d.scope ] && echo cgroup-left)"
   ctr -n sdtest$TAG run --rm --runc-binary "$(bin $rt)" --runc-systemd-cgroup --cgroup "system.slice:ctrsd:$cid-oom" --memory-limit 20971520 \
       localhost/sdtest$TAG:latest $cid-oom sh -c 'x=xxxxxxxxxxxxxxxx; while :; do x=$x$x; done' >/dev/null 2>&1
   check "$P ctr OOM: exit 137" 137 $?
