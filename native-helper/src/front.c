@@ -34,6 +34,7 @@ struct fast {
     unsigned long long starttime;
     char freezer[512]; /* freezer.state (v1) or cgroup.events (v2), or "-" */
     int poststart, poststop;
+    int systemd; /* a systemd unit holds the cgroup: delete must stop it over D-Bus (the JVM's) */
     int ncgroups;
     char cgroups[32][512]; /* directories delete removes */
     /* Keys added for list and ps; absent in directories written by an older create (then: the JVM answers). */
@@ -196,6 +197,7 @@ static bool parse_fast(char *buf, struct fast *f) {
         else if (!strcmp(line, "freezer")) ok = copy(f->freezer, sizeof(f->freezer), v);
         else if (!strcmp(line, "poststart")) ok = flag01(v, &f->poststart);
         else if (!strcmp(line, "poststop")) ok = flag01(v, &f->poststop);
+        else if (!strcmp(line, "systemd")) f->systemd = 1;
         else if (!strcmp(line, "cgroup")) ok = f->ncgroups < 32 && copy(f->cgroups[f->ncgroups++], sizeof(f->cgroups[0]), v);
         /* list's and ps' keys: one that does not fit only sends those two commands to the JVM */
         else if (!strcmp(line, "procs")) f->has_procs = copy(f->procs, sizeof(f->procs), v);
@@ -364,7 +366,7 @@ static int do_start(const char *dir, const struct fast *f) {
  * A cgroup that still holds processes (EBUSY) needs killing: that, and any other surprise, is the JVM's.
  */
 static int do_delete(const char *dir, const struct fast *f) {
-    if (f->poststop || strcmp(status(dir, f), "stopped") != 0) return FALLBACK;
+    if (f->poststop || f->systemd || strcmp(status(dir, f), "stopped") != 0) return FALLBACK;
     char path[4200];
     snprintf(path, sizeof(path), "%s/.lock", dir);
     int lock = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -914,7 +916,7 @@ int front_main(int argc, char **argv, const char *home) {
     const char *root = "/run/jrunc";
     bool root_given = false, version = false;
     int i = 0;
-    /* Global flags this path understands; anything else (--debug, --systemd-cgroup, ...) goes to the JVM. */
+    /* Global flags this path understands; anything else (--debug, ...) goes to the JVM. */
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i] + (argv[i][1] == '-' ? 2 : 1);
         if (!strcmp(a, "root") && i + 1 < argc) { root = argv[++i]; root_given = true; }
@@ -926,6 +928,9 @@ int front_main(int argc, char **argv, const char *home) {
         else if (!strcmp(a, "log-format") && i + 1 < argc && (!strcmp(argv[i + 1], "text") || !strcmp(argv[i + 1], "json"))) i++;
         else if (!strcmp(a, "log-format=text") || !strcmp(a, "log-format=json")) continue;
         else if (!strcmp(a, "version") || !strcmp(a, "v")) version = true;
+        /* The driver matters to create, update and to delete of a systemd container (fast's `systemd` key
+         * sends that one to the JVM); state, kill, start, list and ps read the same state either way. */
+        else if (!strcmp(a, "systemd-cgroup")) continue;
         else return FALLBACK;
     }
     /* Java prints the version whatever follows; the front only for the plain call */

@@ -28,6 +28,15 @@ public interface Cgroup {
         return new V1Cgroup(paths, null, null);
     }
 
+    /**
+     * As {@link #load(Map)}, for a container whose cgroup is a systemd unit (state.json's "systemd":
+     * {unit, bus}; null for cgroupfs containers). The systemd driver's classes load only then.
+     */
+    static Cgroup load(Map<String, String> paths, Map<String, String> systemd) {
+        if (systemd == null || systemd.get("unit") == null) return load(paths);
+        return io.jrunc.cgroup.systemd.SystemdCgroup.load(paths, systemd, Fs::warn);
+    }
+
     /** No cgroup at all: rootless without access to any cgroup (runc skips cgroups with a warning). */
     static Cgroup none() { return NoCgroup.INSTANCE; }
 
@@ -39,6 +48,9 @@ public interface Cgroup {
      * controllers by name ("cpu" and "cpuacct" both listed when co-mounted), "name=systemd".
      */
     Map<String, String> paths();
+
+    /** The systemd unit that holds this cgroup, for state.json ({unit, bus}), or null (cgroupfs driver). */
+    default Map<String, String> systemd() { return null; }
 
     /** Pure cgroup v2 (the unified hierarchy only). */
     boolean isV2();

@@ -41,6 +41,9 @@ final class Commands {
         this.life = new Lifecycle(store, Log::warn);
     }
 
+    /** The global --systemd-cgroup: containers created by this call get a systemd unit as their cgroup. */
+    void systemdCgroup(boolean on) { life.systemdCgroup(on); }
+
     int dispatch(String cmd, List<String> argv) {
         return switch (cmd) {
             case "create" -> create(argv);
@@ -348,7 +351,7 @@ final class Commands {
                     : new Spec.BlockIo(num(a, "blkio-weight").intValue(), null, null, null, null, null, null);
             r = new Spec.Resources(null, mem, cpu, pids, blk, null, null, null, null);
         }
-        Cgroup.load(s.cgroupPaths()).apply(r);
+        Cgroup.load(s.cgroupPaths(), s.systemd()).apply(r);
         return 0;
     }
 
@@ -660,8 +663,9 @@ final class Commands {
         Map<String, Object> cg = new LinkedHashMap<>();
         cg.put("v1", true);
         cg.put("v2", true);
-        cg.put("systemd", false);
-        cg.put("systemdUser", false);
+        // the driver is built in (libsystemd is dlopen()ed when used), as runc reports it
+        cg.put("systemd", true);
+        cg.put("systemdUser", true);
         cg.put("rdma", false);
         linux.put("cgroup", cg);
         Map<String, Object> sc = new LinkedHashMap<>();

@@ -74,8 +74,6 @@ public final class Main {
             System.out.print(Help.top());
             return 0;
         }
-        if (g.bool("systemd-cgroup"))
-            throw new JruncException("--systemd-cgroup: the systemd cgroup driver is not implemented in jrunc yet (this host has no systemd); use the default cgroupfs driver");
         io.jrunc.sys.Rootless.flag = io.jrunc.sys.Rootless.parseFlag(g.value("rootless"));
         String root = g.value("root");
         if (root == null) root = io.jrunc.sys.Rootless.defaultRoot(io.jrunc.sys.Linux.get().geteuid());
@@ -84,6 +82,7 @@ public final class Main {
         if (Log.debug) Log.debug("jrunc " + VERSION + ": " + cmd + " " + rest + " (root " + root + ")");
         Trace.mark("global args");
         Commands c = new Commands(root, g.value("log"), fmt, Log.debug);
+        c.systemdCgroup(g.bool("systemd-cgroup"));
         return c.dispatch(cmd, rest);
     }
 

@@ -93,7 +93,7 @@ final class Training {
                 store.createDir("train");
                 io.jrunc.cgroup.Cgroup cg = io.jrunc.cgroup.Cgroup.forContainer("train", "");
                 io.jrunc.state.ContainerState st = new io.jrunc.state.ContainerState("train", 1, 0, bundle.toString(),
-                        bundle.resolve("rootfs").toString(), io.jrunc.state.Times.now(), "", java.util.Map.of(), cg.paths(), true, false);
+                        bundle.resolve("rootfs").toString(), io.jrunc.state.Times.now(), "", java.util.Map.of(), cg.paths(), true);
                 try (io.jrunc.state.StateStore.Lock lock = store.lock("train")) {
                     store.save(st);
                     store.saveFast(st, null, io.jrunc.cgroup.Cgroup.load(st.cgroupPaths()).procsDir(), false, false);

@@ -42,10 +42,15 @@ public final class Lifecycle {
      */
     public boolean keepFailed;
 
+    /** --systemd-cgroup: new containers' cgroups are systemd units (io.jrunc.cgroup.systemd). */
+    private boolean systemdCgroup;
+
     public Lifecycle(StateStore store, Consumer<String> warn) {
         this.store = store;
         this.warn = warn;
     }
+
+    public void systemdCgroup(boolean on) { systemdCgroup = on; }
 
     public record CreateOptions(String id, Path bundle, String pidFile, String consoleSocket, boolean noPivot,
                                 boolean noNewKeyring, int preserveFds, String pidfdSocket) {}
@@ -142,13 +147,17 @@ public final class Lifecycle {
             }
 
             Spec.Linux linux = spec.linux();
-            cg = Cgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath());
+            // The systemd driver's classes (and libsystemd) load only on this branch.
+            cg = systemdCgroup
+                    ? io.jrunc.cgroup.systemd.SystemdCgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath(),
+                            spec.annotations(), io.jrunc.sys.Rootless.cgroups(sys.geteuid()), warn)
+                    : Cgroup.forContainer(o.id(), linux == null ? null : linux.cgroupsPath());
             io.jrunc.cli.Trace.mark("cgroup paths");
             String created = Times.now();
             Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
             // Saved before anything is started so `delete -f` can undo a create that died half-way.
             ContainerState st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "",
-                    ann, cg.paths(), true, o.noNewKeyring());
+                    ann, cg.paths(), true, cg.systemd(), o.noNewKeyring());
             store.save(st);
             Spec.Resources resources = DeviceRules.effective(linux == null ? null : linux.resources(),
                     linux == null ? null : linux.devices());
@@ -164,11 +173,12 @@ public final class Lifecycle {
                     cg.apply(resources);
                     io.jrunc.cli.Trace.mark("cgroup created and applied");
                 } catch (JruncException e) {
+                    if (systemdCgroup) throw e; // asked for systemd: no silent fallback
                     // Rootless without a delegated cgroup: run without one, as runc does, and say so.
                     warn.accept("rootless: running without a cgroup, resource limits are not applied (" + e.getMessage() + ")");
                     try { cg.destroy(); } catch (RuntimeException ignored) { }
                     cg = Cgroup.none();
-                    st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "", ann, cg.paths(), false, o.noNewKeyring());
+                    st = new ContainerState(o.id(), 0, -1, bundle.toString(), rootfs.toString(), created, "", ann, cg.paths(), false, cg.systemd(), o.noNewKeyring());
                     store.save(st);
                 }
             }
@@ -204,7 +214,7 @@ public final class Lifecycle {
             io.jrunc.cgroup.Prewarm.done();
             io.jrunc.cli.Trace.mark("init in cgroup");
             st = new ContainerState(o.id(), initPid, start, bundle.toString(), rootfs.toString(), created, "", ann,
-                    cg.paths(), true, o.noNewKeyring());
+                    cg.paths(), true, cg.systemd(), o.noNewKeyring());
             store.save(st);
 
             if (spec.hooks() != null) {
@@ -743,7 +753,7 @@ public final class Lifecycle {
 
     private void destroy(ContainerState s) {
         if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty() && s.createdCgroup()) {
-            Cgroup.load(s.cgroupPaths()).destroy();
+            Cgroup.load(s.cgroupPaths(), s.systemd()).destroy();
         }
         Spec spec = null;
         try {

@@ -11,7 +11,15 @@ import java.util.Map;
  */
 public record ContainerState(String id, int pid, long initStartTime, String bundle, String rootfs,
                              String created, String owner, Map<String, String> annotations,
-                             Map<String, String> cgroupPaths, boolean createdCgroup, boolean noNewKeyring) {
+                             Map<String, String> cgroupPaths, boolean createdCgroup, Map<String, String> systemd,
+                             boolean noNewKeyring) {
+
+    /** A container whose cgroup is not a systemd unit (cgroupfs driver), in its own session keyring. */
+    public ContainerState(String id, int pid, long initStartTime, String bundle, String rootfs, String created,
+                          String owner, Map<String, String> annotations, Map<String, String> cgroupPaths,
+                          boolean createdCgroup) {
+        this(id, pid, initStartTime, bundle, rootfs, created, owner, annotations, cgroupPaths, createdCgroup, null, false);
+    }
 
     public static final String OCI_VERSION = "1.3.0";
 
@@ -61,6 +69,8 @@ public record ContainerState(String id, int pid, long initStartTime, String bund
         m.put("annotations", annotations == null ? Map.of() : annotations);
         m.put("cgroupPaths", cgroupPaths == null ? Map.of() : cgroupPaths);
         m.put("createdCgroup", createdCgroup);
+        // the systemd driver's unit ({unit, bus}): update, delete and kill --all need it in later calls
+        if (systemd != null) m.put("systemd", systemd);
         // exec joins the container's session keyring unless create kept the caller's (runc's NoNewKeyring)
         if (noNewKeyring) m.put("noNewKeyring", true);
         return m;
@@ -72,6 +82,7 @@ public record ContainerState(String id, int pid, long initStartTime, String bund
                 ((Number) m.getOrDefault("initStartTime", -1L)).longValue(), (String) m.get("bundle"),
                 (String) m.get("rootfs"), (String) m.get("created"), (String) m.getOrDefault("owner", ""),
                 (Map<String, String>) m.get("annotations"), (Map<String, String>) m.get("cgroupPaths"),
-                Boolean.TRUE.equals(m.get("createdCgroup")), Boolean.TRUE.equals(m.get("noNewKeyring")));
+                Boolean.TRUE.equals(m.get("createdCgroup")), (Map<String, String>) m.get("systemd"),
+                Boolean.TRUE.equals(m.get("noNewKeyring")));
     }
 }

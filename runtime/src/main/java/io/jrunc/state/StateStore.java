@@ -115,6 +115,8 @@ public final class StateStore {
                 & line(fast, "bundle", s.bundle())
                 & line(fast, "created", s.created());
         if (owner.uid() >= 0) ok &= line(fast, "owner", owner.uid() + " " + owner.name());
+        // a systemd unit holds the cgroup: the front leaves delete to the JVM, which stops the unit
+        if (s.systemd() != null) ok &= line(fast, "systemd", s.systemd().get("unit"));
         // the cgroup directories delete removes, deepest hierarchy paths as recorded (one per line)
         if (s.createdCgroup() && s.cgroupPaths() != null)
             for (String c : new java.util.LinkedHashSet<>(s.cgroupPaths().values())) ok &= line(fast, "cgroup", c);

@@ -20,7 +20,7 @@ class StateStoreTest {
         try {
             int pid = (int) p.pid();
             ContainerState s = new ContainerState("c1", pid, Proc.startTime(pid), "/b", "/b/rootfs", "2026-01-01T00:00:00Z",
-                    "", Map.of("k", "v"), Map.of("memory", "/sys/fs/cgroup/memory/c1"), true, true);
+                    "", Map.of("k", "v"), Map.of("memory", "/sys/fs/cgroup/memory/c1"), true, null, true);
             store.save(s);
             ContainerState back = store.load("c1");
             assertEquals(s, back);
@@ -30,7 +30,7 @@ class StateStoreTest {
             assertEquals("running", store.status(back, () -> false));
             assertEquals("paused", store.status(back, () -> true));
             // Same pid, different start time: a reused pid is not our container.
-            ContainerState reused = new ContainerState("c1", pid, back.initStartTime() + 1, "/b", "/b/rootfs", "t", "", null, null, true, false);
+            ContainerState reused = new ContainerState("c1", pid, back.initStartTime() + 1, "/b", "/b/rootfs", "t", "", null, null, true);
             assertEquals("stopped", store.status(reused, () -> false));
             p.destroyForcibly().waitFor();
             assertEquals("stopped", store.status(back, () -> false));
