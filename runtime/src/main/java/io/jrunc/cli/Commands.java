@@ -616,8 +616,10 @@ final class Commands {
             if (a.bool("rootless")) text = text.replaceFirst("(\"uidMappings\":\\s*\\[\\s*\\{\\s*\"containerID\":\\s*0,\\s*\"hostID\":\\s*)\\d+",
                     "$1" + ownId("Uid")).replaceFirst("(\"gidMappings\":\\s*\\[\\s*\\{\\s*\"containerID\":\\s*0,\\s*\"hostID\":\\s*)\\d+",
                     "$1" + ownId("Gid"));
-            // runc's spec adds a cgroup namespace on a pure cgroup v2 host (IsCgroup2UnifiedMode)
-            if (io.jrunc.cgroup.Cgroup.unifiedOnly())
+            // runc's spec adds a cgroup namespace on a pure cgroup v2 host (IsCgroup2UnifiedMode). Not with
+            // --rootless yet: its /sys is an rbind of the host's, over which the cgroup2 mount fails with EBUSY,
+            // where runc falls back to a bind of the container's cgroup (mountCgroupV2) and jrunc does not yet.
+            if (io.jrunc.cgroup.Cgroup.unifiedOnly() && !a.bool("rootless"))
                 text = text.replaceFirst("(\t+)\\{\n(\t+)\"type\": \"mount\"\n\t+\\}",
                         "$0,\n$1{\n$2\"type\": \"cgroup\"\n$1}");
             Files.writeString(target, text);
