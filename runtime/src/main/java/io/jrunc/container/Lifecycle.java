@@ -188,8 +188,8 @@ public final class Lifecycle {
             byte[] plan = Planner.plan(spec, new Planner.Options(rootfs, bundle, fifo, o.noPivot(), o.consoleSocket(),
                     o.preserveFds(), binds, cg.isV2()), warnings,
                     o.noNewKeyring() ? null : "_ses." + o.id(), sys.geteuid() != 0);
-            // unknown capabilities were reported by the Validator already, with their pointers
-            for (String w : warnings) if (!w.startsWith(Planner.UNKNOWN_CAP_WARNING)) warn.accept(w);
+            // (an unknown capability name never gets here: the Validator refuses it, naming its pointer)
+            for (String w : warnings) warn.accept(w);
 
             int[] sp = sys.socketpair();
             io.jrunc.cli.Trace.mark("planned");

@@ -329,8 +329,8 @@ public final class Planner {
         if (o.preserveFds() > 0) w.u32(Tag.PRESERVE_FDS, o.preserveFds());
     }
 
-    /** How every unknown-capability warning of the planner starts (create drops them: the Validator said it with pointers). */
-    public static final String UNKNOWN_CAP_WARNING = "ignoring unknown or unavailable capabilities: [";
+    /** How every unknown-capability warning of the planner starts: `exec --cap` and process.json (create's Validator refuses the name). */
+    static final String UNKNOWN_CAP_WARNING = "ignoring unknown or unavailable capabilities: [";
 
     static long capMask(List<String> names, String set, List<String> warnings) {
         long mask = 0;
