@@ -145,14 +145,15 @@ static int spawn_attrs(posix_spawnattr_t *attr) {
 }
 
 JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_spawn(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
-                                                      jobjectArray jenvp, jintArray jkeep) {
+                                                      jobjectArray jenvp, jintArray jstdio, jintArray jkeep) {
     (void)cls;
     jint pid = -1;
-    jsize nkeep = 0;
+    jsize nkeep = 0, nstdio = 0;
     char *path = cstr(env, jpath);
     char **argv = path ? cstrv(env, jargv) : NULL;
     char **envp = argv && jenvp ? cstrv(env, jenvp) : NULL;
     int *keep = argv && (!jenvp || envp) ? cints(env, jkeep, &nkeep) : NULL;
+    int *stdio = argv && !(*env)->ExceptionCheck(env) && jstdio ? cints(env, jstdio, &nstdio) : NULL;
     if ((*env)->ExceptionCheck(env)) goto out;
 
     posix_spawn_file_actions_t fa;
@@ -164,6 +165,9 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_spawn(JNIEnv *env, jclass cls, j
     int r = 0;
     /* dup2(fd, fd) in a file action clears FD_CLOEXEC in the child only (glibc >= 2.29). */
     for (jsize i = 0; !r && i < nkeep; i++) r = posix_spawn_file_actions_adddup2(&fa, keep[i], keep[i]);
+    /* the child's 0, 1, 2 from the given fds (an embedding JVM's pipes); -1 keeps the parent's */
+    for (jsize i = 0; !r && stdio && i < nstdio && i < 3; i++)
+        if (stdio[i] >= 0) r = posix_spawn_file_actions_adddup2(&fa, stdio[i], (int)i);
     pid_t child;
     if (!r) r = posix_spawn(&child, path, &fa, &attr, argv, envp ? envp : environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -175,7 +179,27 @@ out:
     free_strv(argv);
     free_strv(envp);
     free(keep);
+    free(stdio);
     return pid;
+}
+
+/* pipe2(O_CLOEXEC): {read end, write end}. */
+JNIEXPORT jintArray JNICALL Java_io_jrunc_sys_Native_pipe(JNIEnv *env, jclass cls) {
+    (void)cls;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        throw_errno(env, "pipe2", errno);
+        return NULL;
+    }
+    jintArray a = (*env)->NewIntArray(env, 2);
+    if (!a) {
+        close(p[0]);
+        close(p[1]);
+        return NULL;
+    }
+    jint v[2] = {p[0], p[1]};
+    (*env)->SetIntArrayRegion(env, a, 0, 2, v);
+    return a;
 }
 
 /* ---- sockets ---- */

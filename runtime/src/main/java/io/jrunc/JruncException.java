@@ -4,13 +4,14 @@ package io.jrunc;
  * Every error jrunc reports. The message is what the user sees (runc's wording where callers match on
  * substrings: "does not exist", "container not running", "executable file not found", ...). When the
  * error is about config.json, {@code pointer} is the JSON pointer of the offending field (e.g.
- * "/process/args") and is put in front of the message. The CLI maps every JruncException to its exit code
- * (1, as runc's fatal(), unless said otherwise) and one log line, in one place (io.jrunc.cli.Main).
+ * "/process/args") and is put in front of the message. Subclasses say what kind of failure it is
+ * ({@link ConfigException}, {@link NoSuchContainerException}, {@link ContainerExistsException},
+ * {@link StatusException}); the CLI maps each to runc's exit code and one log line, in one place
+ * (io.jrunc.cli.ExitCodes). Nothing here knows about exit codes.
  */
 public class JruncException extends RuntimeException {
     private final String pointer;
     private final String hint;
-    private int exitCode = 1;
 
     public JruncException(String message) { this(null, message, null, null); }
 
@@ -23,19 +24,12 @@ public class JruncException extends RuntimeException {
     }
 
     /** A config.json error: {@code config.json /process/args: must not be empty}. */
-    public static JruncException config(String pointer, String message) {
-        return new JruncException(pointer, message, null, null);
+    public static ConfigException config(String pointer, String message) {
+        return new ConfigException(pointer, message, null);
     }
 
-    public static JruncException config(String pointer, String message, String hint) {
-        return new JruncException(pointer, message, hint, null);
-    }
-
-    /** runc exits 255 when exec fails, its reason behind "exec failed: " (runc's exec.go). */
-    public static JruncException execFailed(JruncException e) {
-        JruncException x = new JruncException(null, "exec failed: " + e.userMessage(), null, e);
-        x.exitCode = 255;
-        return x;
+    public static ConfigException config(String pointer, String message, String hint) {
+        return new ConfigException(pointer, message, hint);
     }
 
     /**
@@ -56,13 +50,6 @@ public class JruncException extends RuntimeException {
         return String.valueOf(e.getMessage());
     }
 
-    /** The same error with another exit code (runc's 3 for an unknown command or help topic). */
-    public JruncException exitCode(int code) {
-        exitCode = code;
-        return this;
-    }
-
-    public int exitCode() { return exitCode; }
     public String pointer() { return pointer; }
     public String hint() { return hint; }
 

@@ -15,17 +15,39 @@ import java.util.function.Consumer;
 public interface Cgroup {
     /** Detects v1/v2/hybrid from this host and computes the container's directories (nothing is created). */
     static Cgroup forContainer(String id, String cgroupsPath) {
-        return Host.current().forContainer(id, cgroupsPath);
+        return forContainer(id, cgroupsPath, Env.stderr());
+    }
+
+    static Cgroup forContainer(String id, String cgroupsPath, Env env) {
+        return Host.current().forContainer(id, cgroupsPath, env);
+    }
+
+    /**
+     * What a cgroup takes from its caller instead of from globals: where its warnings go ("Kernel memory
+     * settings are ignored", ...) and whether it is run by the rootless manager (runc's
+     * shouldUseRootlessCgroupManager), which ignores what an unprivileged caller cannot do (device filters).
+     */
+    record Env(Consumer<String> warn, boolean rootless) {
+        /** Warnings as logrus-like text on stderr; the root manager. Tests and tools. */
+        public static Env stderr() { return new Env(null, false); }
+
+        public void warning(String msg) {
+            if (warn != null) warn.accept(msg);
+            else System.err.println("time=\"" + io.jrunc.state.Times.now() + "\" level=warning msg=\""
+                    + msg.replace("\"", "\\\"") + "\"");
+        }
     }
 
     /** A pure cgroup v2 host: cgroup2 mounted at /sys/fs/cgroup (runc's IsCgroup2UnifiedMode). */
     static boolean unifiedOnly() { return Host.current().pureV2(); }
 
     /** Re-opens what {@link #paths()} returned at create time (state.json). */
-    static Cgroup load(Map<String, String> paths) {
+    static Cgroup load(Map<String, String> paths) { return load(paths, Env.stderr()); }
+
+    static Cgroup load(Map<String, String> paths, Env env) {
         if (paths == null || paths.isEmpty()) return none();
-        if (paths.size() == 1 && paths.containsKey("")) return new V2Cgroup(paths.get(""), null);
-        return new V1Cgroup(paths, null, null);
+        if (paths.size() == 1 && paths.containsKey("")) return new V2Cgroup(paths.get(""), null, env);
+        return new V1Cgroup(paths, null, null, env);
     }
 
     /**
@@ -33,15 +55,16 @@ public interface Cgroup {
      * {unit, bus}; null for cgroupfs containers). The systemd driver's classes load only then.
      */
     static Cgroup load(Map<String, String> paths, Map<String, String> systemd) {
-        if (systemd == null || systemd.get("unit") == null) return load(paths);
-        return io.jrunc.cgroup.systemd.SystemdCgroup.load(paths, systemd, Fs::warn);
+        return load(paths, systemd, Env.stderr());
+    }
+
+    static Cgroup load(Map<String, String> paths, Map<String, String> systemd, Env env) {
+        if (systemd == null || systemd.get("unit") == null) return load(paths, env);
+        return io.jrunc.cgroup.systemd.SystemdCgroup.load(paths, systemd, env);
     }
 
     /** No cgroup at all: rootless without access to any cgroup (runc skips cgroups with a warning). */
     static Cgroup none() { return NoCgroup.INSTANCE; }
-
-    /** Where the package's warnings go (e.g. "Kernel memory settings are ignored"); the CLI passes its log. */
-    static void warnings(Consumer<String> sink) { Fs.warn = sink; }
 
     /**
      * controller -> absolute directory: "" for the cgroup2 directory (pure v2, and hybrid hosts), v1

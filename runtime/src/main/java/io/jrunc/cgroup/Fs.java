@@ -24,18 +24,8 @@ import java.util.function.Consumer;
 final class Fs {
     private Fs() {}
 
-    /** Where warnings go (see {@link Cgroup#warnings}); null: logrus-like text on stderr. */
-    static volatile Consumer<String> warn;
-
     /** Tests only: when non-null every successful write is appended as "path=value". */
     static volatile List<String> trace;
-
-    static void warn(String msg) {
-        Consumer<String> w = warn;
-        if (w != null) w.accept(msg);
-        else System.err.println("time=\"" + io.jrunc.state.Times.now() + "\" level=warning msg=\""
-                + msg.replace("\"", "\\\"") + "\"");
-    }
 
     /** Writes value; a JruncException names the file, the value and the kernel's reason. */
     static void write(String dir, String file, String value) {

@@ -102,7 +102,9 @@ final class Host {
     boolean hybrid() { return unified != null && !v1.isEmpty(); }
 
     /** The container's cgroup on this host (nothing is created yet). */
-    Cgroup forContainer(String id, String cgroupsPath) {
+    Cgroup forContainer(String id, String cgroupsPath) { return forContainer(id, cgroupsPath, Cgroup.Env.stderr()); }
+
+    Cgroup forContainer(String id, String cgroupsPath, Cgroup.Env env) {
         String inner = cleanPath(cgroupsPath == null ? "" : cgroupsPath);
         if (inner.isEmpty()) inner = cleanPath(id);
         if (inner.isEmpty() || inner.equals("/"))
@@ -110,7 +112,7 @@ final class Host {
         // Pure v2 (runc's fs2 defaultDirPath): a relative path goes under the *parent* of our own cgroup.
         // Ours is a service or a session scope with processes in it, and a cgroup with processes cannot
         // hand domain controllers to a child ("no internal processes"); its parent has none.
-        if (pureV2()) return new V2Cgroup(dir(unified, parent(own.get("")), inner), unified.mountPoint());
+        if (pureV2()) return new V2Cgroup(dir(unified, parent(own.get("")), inner), unified.mountPoint(), env);
         // No cgroup mounts, or no devices hierarchy: create() refuses (so rootless callers can fall back).
         Map<String, String> paths = new LinkedHashMap<>();
         List<Cgroup.Hierarchy> hs = new ArrayList<>();
@@ -120,7 +122,7 @@ final class Host {
             hs.add(new Cgroup.Hierarchy(m.mountPoint(), m.joined(), d));
         }
         if (unified != null) paths.put("", dir(unified, own.get(""), inner));
-        return new V1Cgroup(paths, hs, unified == null ? null : unified.mountPoint());
+        return new V1Cgroup(paths, hs, unified == null ? null : unified.mountPoint(), env);
     }
 
     /** Go's filepath.Dir of a cgroup path: "/a/b" -> "/a", "/a" and "/" -> "/"; null stays null. */

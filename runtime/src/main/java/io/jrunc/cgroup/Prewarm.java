@@ -49,12 +49,12 @@ public final class Prewarm extends Thread {
             String procs = ownProcsFile(Files.readString(Path.of("/proc/self/cgroup")), "/sys/fs/cgroup",
                     io.jrunc.sys.Linux.get().getpid());
             if (procs == null) return;
-            io.jrunc.cli.Trace.mark("prewarm: writing " + procs);
+            io.jrunc.sys.Trace.mark("prewarm: writing " + procs);
             // "0" is the writing thread's own thread group: the whole JVM, already in this cgroup
             try (FileChannel ch = FileChannel.open(Path.of(procs), StandardOpenOption.WRITE)) {
                 ByteBuffer zero = ByteBuffer.wrap(new byte[]{'0'});
                 ch.write(zero);
-                io.jrunc.cli.Trace.mark("prewarm: grace period over");
+                io.jrunc.sys.Trace.mark("prewarm: grace period over");
                 long end = System.nanoTime() + BOUND_MS * 1_000_000;
                 while (!done && System.nanoTime() < end) {
                     Thread.sleep(INTERVAL_MS);

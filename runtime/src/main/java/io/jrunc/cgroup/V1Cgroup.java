@@ -29,10 +29,13 @@ final class V1Cgroup implements Cgroup {
     private final V2Cgroup unified;
 
     /** hierarchies and unifiedMount may be null (re-opened from state.json): then found on the host when needed. */
-    V1Cgroup(Map<String, String> paths, List<Hierarchy> hierarchies, String unifiedMount) {
+    private final Env env;
+
+    V1Cgroup(Map<String, String> paths, List<Hierarchy> hierarchies, String unifiedMount, Env env) {
         this.paths = new LinkedHashMap<>(paths);
         this.hierarchies = hierarchies;
-        this.unified = paths.containsKey("") ? new V2Cgroup(paths.get(""), unifiedMount) : null;
+        this.env = env;
+        this.unified = paths.containsKey("") ? new V2Cgroup(paths.get(""), unifiedMount, env) : null;
     }
 
     @Override public Map<String, String> paths() { return java.util.Collections.unmodifiableMap(paths); }
@@ -144,7 +147,7 @@ final class V1Cgroup implements Cgroup {
     }
 
     private void applyMemory(Spec.Memory m) {
-        if (m.kernel() != null || m.kernelTCP() != null) Fs.warn("Kernel memory settings are ignored and will be removed");
+        if (m.kernel() != null || m.kernelTCP() != null) env.warning("Kernel memory settings are ignored and will be removed");
         long limit = z(m.limit()), swap = z(m.swap()), reservation = z(m.reservation());
         boolean oom = Boolean.TRUE.equals(m.disableOOMKiller());
         Long swappiness = m.swappiness();
@@ -176,7 +179,7 @@ final class V1Cgroup implements Cgroup {
             if (!v.equals(Fs.read(mem, "memory.use_hierarchy"))) {
                 IOException e = Fs.tryWrite(mem, "memory.use_hierarchy", v);
                 // kernels since 5.16 are always hierarchical and refuse 0
-                if (e != null) Fs.warn("memory.use_hierarchy cannot be set to " + v + ": " + Fs.reason(e));
+                if (e != null) env.warning("memory.use_hierarchy cannot be set to " + v + ": " + Fs.reason(e));
             }
         }
     }

@@ -22,9 +22,12 @@ final class V2Cgroup implements Cgroup {
     /** The cgroup2 mount point, or null when re-opened from state.json (then found by walking up). */
     private final String mount;
 
-    V2Cgroup(String dir, String mount) {
+    private final Env env;
+
+    V2Cgroup(String dir, String mount, Env env) {
         this.dir = dir;
         this.mount = mount;
+        this.env = env;
     }
 
     String dir() { return dir; }
@@ -207,8 +210,8 @@ final class V2Cgroup implements Cgroup {
             } catch (RuntimeException e) {
                 // runc's fs2 Set: "errors from the device subsystem are ignored" by the rootless manager
                 // (no BPF_PROG_LOAD in a user namespace); the container still has its own /dev.
-                if (!io.jrunc.sys.Rootless.cgroups(io.jrunc.sys.Linux.get().geteuid())) throw e;
-                Fs.warn("rootless: device rules not applied as an eBPF filter (" + e.getMessage() + ")");
+                if (!env.rootless()) throw e;
+                env.warning("rootless: device rules not applied as an eBPF filter (" + e.getMessage() + ")");
             }
         }
         if (r.cpu() != null) applyCpuset(dir, r.cpu());
@@ -223,7 +226,7 @@ final class V2Cgroup implements Cgroup {
     }
 
     private void applyMemory(Spec.Memory m) {
-        if (m.kernel() != null || m.kernelTCP() != null) Fs.warn("Kernel memory settings are ignored and will be removed");
+        if (m.kernel() != null || m.kernelTCP() != null) env.warning("Kernel memory settings are ignored and will be removed");
         long limit = z(m.limit()), swap = z(m.swap()), reservation = z(m.reservation());
         if (limit == 0 && swap == 0 && reservation == 0) return;
         if (Boolean.TRUE.equals(m.checkBeforeUpdate())) checkUsage(Fs.num(dir, "memory.current"), limit, swap);
@@ -279,7 +282,7 @@ final class V2Cgroup implements Cgroup {
 
     private void applyCpu(Spec.Cpu c) {
         if (z(c.realtimePeriod()) != 0 || z(c.realtimeRuntime()) != 0)
-            Fs.warn("cpu realtimePeriod/realtimeRuntime are not supported on cgroup v2 and are ignored");
+            env.warning("cpu realtimePeriod/realtimeRuntime are not supported on cgroup v2 and are ignored");
         if (c.idle() != null) Fs.write(dir, "cpu.idle", Long.toString(c.idle()));
         long weight = sharesToWeight(z(c.shares()));
         if (weight != 0) Fs.write(dir, "cpu.weight", Long.toString(weight));

@@ -40,7 +40,7 @@ final class FrontCache {
                     + "apparmor " + (apparmor ? 1 : 0) + "\nselinux " + (selinux ? 1 : 0) + "\nidmap " + (idmap ? 1 : 0) + "\n";
             // the outputs first, the stamp last: the front wants all three, none older than the jar
             StateStore.writeAtomically(dir.resolve(VERSION), ascii(Main.version()));
-            StateStore.writeAtomically(dir.resolve(FEATURES), ascii(Commands.featuresText()));
+            StateStore.writeAtomically(dir.resolve(FEATURES), ascii(FeaturesCommand.featuresText()));
             StateStore.writeAtomically(dir.resolve(STAMP), ascii(stamp));
         } catch (IOException e) {
             throw new JruncException("front cache: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.jrunc.cli;
 
 import io.jrunc.JruncException;
 import io.jrunc.sys.LinuxException;
+import io.jrunc.sys.Trace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,14 +18,15 @@ public final class Main {
     public static void main(String[] argv) {
         Trace.mark("main");
         // before anything else: the kernel's grace period for the cgroup migration runs meanwhile (Prewarm)
-        if (movesIntoCgroup(argv)) io.jrunc.cgroup.Prewarm.begin();
+        boolean prewarm = movesIntoCgroup(argv);
+        if (prewarm) io.jrunc.cgroup.Prewarm.begin();
         int code;
         try {
-            code = run(List.of(argv));
+            code = run(List.of(argv), prewarm);
         } catch (JruncException e) {
             if (Log.debug && e.getCause() != null) e.printStackTrace();
             Log.fatal(e.userMessage());
-            code = e.exitCode();
+            code = ExitCodes.of(e);
         } catch (LinuxException e) {
             if (Log.debug) e.printStackTrace();
             Log.fatal(e.getMessage());
@@ -54,7 +56,7 @@ public final class Main {
         return false;
     }
 
-    static int run(List<String> argv) {
+    static int run(List<String> argv, boolean prewarm) {
         Args g = new Args("jrunc", "root=", "log=", "log-format=", "debug", "systemd-cgroup", "rootless=",
                 "version,v", "criu=").keepOrder();
         // Global flags stop at the command name; boolean --rootless is "true|false|auto" in runc.
@@ -64,7 +66,9 @@ public final class Main {
         if (!fmt.equals("text") && !fmt.equals("json")) throw new JruncException("invalid log-format: " + fmt);
         Log.json = fmt.equals("json");
         Log.debug = g.bool("debug");
-        io.jrunc.cgroup.Cgroup.warnings(Log::warn);
+        if (Log.debug) Trace.debugTo(new java.util.function.Consumer<String>() {
+            @Override public void accept(String phase) { Log.debug(phase); }
+        });
         if (g.bool("version")) {
             System.out.print(version());
             return 0;
@@ -74,16 +78,15 @@ public final class Main {
             System.out.print(Help.top());
             return 0;
         }
-        io.jrunc.sys.Rootless.flag = io.jrunc.sys.Rootless.parseFlag(g.value("rootless"));
+        String rootless = io.jrunc.sys.Rootless.parseFlag(g.value("rootless"));
         String root = g.value("root");
         if (root == null) root = io.jrunc.sys.Rootless.defaultRoot(io.jrunc.sys.Linux.get().geteuid());
         String cmd = g.positional.get(0);
         List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
         if (Log.debug) Log.debug("jrunc " + VERSION + ": " + cmd + " " + rest + " (root " + root + ")");
         Trace.mark("global args");
-        Commands c = new Commands(root, g.value("log"), fmt, Log.debug);
-        c.systemdCgroup(g.bool("systemd-cgroup"));
-        return c.dispatch(cmd, rest);
+        Cli c = new Cli(root, g.value("log"), fmt, Log.debug, g.bool("systemd-cgroup"), rootless, prewarm);
+        return Commands.dispatch(c, cmd, rest);
     }
 
     static String version() {

@@ -21,8 +21,7 @@ final class Training {
     private Training() {}
 
     static int run() {
-        // the build must leave nothing in a state root: its seccomp compile stays out of the cache
-        io.jrunc.seccomp.SeccompCache.useDirectory(null);
+        // the build must leave nothing in a state root: its seccomp compile has no cache directory
         // Everything the training itself does is archived and preloaded by every later call, so it avoids
         // what real calls never do: a jar resource read (jar: URL handler, jimage), Files.createTempDirectory
         // (SecureRandom: ~40 java.security classes).
@@ -43,12 +42,14 @@ final class Training {
                 Spec spec = ConfigReader.parse(raw);
                 Validator.validate(spec, bundle);
                 List<String> warnings = new ArrayList<>();
+                io.jrunc.plan.HostFacts host = new io.jrunc.plan.HostFacts(io.jrunc.lsm.Lsm.host(), false, true);
                 Planner.plan(spec, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
-                        false, "/run/jrunc-aot-training.sock", 0, List.of(), false), warnings);
+                        false, "/run/jrunc-aot-training.sock", 0, List.of(), false, null, null), host, warnings);
                 Json.pretty(Json.parse(raw));
-                // what create does between the state dir and the spawn, as Lifecycle does it
-                new io.jrunc.container.Lifecycle.CreateOptions("train", bundle, null, null, false, false, 0, null);
-                io.jrunc.cgroup.Cgroup cg0 = io.jrunc.cgroup.Cgroup.forContainer("train", "");
+                // what create does between the state dir and the spawn, as the engine does it
+                new io.jrunc.container.CreateOptions("train", bundle, null, null, false, false, 0, null, false);
+                io.jrunc.cgroup.Cgroup cg0 = io.jrunc.cgroup.CgroupDriver.HOST.forContainer("train", "", null, false,
+                        new io.jrunc.cgroup.Cgroup.Env(null, false));
                 Spec.Linux lx = spec.linux();
                 io.jrunc.cgroup.DeviceRules.effective(lx == null ? null : lx.resources(), lx == null ? null : lx.devices());
                 io.jrunc.cgroup.DeviceFilter.access("rwm");
@@ -60,7 +61,7 @@ final class Training {
                         new Spec.Hooks(List.of(new Spec.Hook("/bin/true", null, null, null)), null, null, null, null, null),
                         spec.annotations(), lx);
                 Planner.plan(trained, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
-                        false, null, 0, io.jrunc.container.Lifecycle.cgroupBinds(cg0), cg0.isV2()), warnings, "_ses.train", false);
+                        false, null, 0, io.jrunc.container.Engine.cgroupBinds(cg0), cg0.isV2(), "_ses.train", null), host, warnings);
                 // user namespace and exec plans (pure Java)
                 Spec.Linux ulx = new Spec.Linux(List.of(new Spec.Namespace("user", null), new Spec.Namespace("mount", null)),
                         List.of(new Spec.IdMapping(0, 100000, 65536)), List.of(new Spec.IdMapping(0, 100000, 65536)), null,
@@ -68,13 +69,29 @@ final class Training {
                 try {
                     Planner.plan(new Spec(spec.ociVersion(), tp, spec.root(), null, null, List.of(), null, null, ulx),
                             new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"), false, null, 0,
-                                    List.of(), false), warnings, null, true);
+                                    List.of(), false, null, null), new io.jrunc.plan.HostFacts(io.jrunc.lsm.Lsm.host(), true, true), warnings);
                 } catch (RuntimeException ignored) {
                     // a refusal is fine: the classes are loaded
                 }
-                Planner.planExec(tp, List.of("pid", "mount"), 1, new Planner.Options(bundle.resolve("rootfs"), bundle, null,
-                        false, null, 0, List.of(), false), warnings);
-                new io.jrunc.container.Lifecycle.ExecOptions("train", tp, null, null, null, 0, false, null);
+                Planner.planExec(tp, List.of("pid", "mount"), 1, Planner.Options.exec(null, 0, "_ses.train", null), host, warnings);
+                new io.jrunc.container.ExecOptions("train", tp, null, null, null, 0, false, null);
+                // the engine's and the CLI's classes on the create/run/exec path: loaded (and so archived) here,
+                // although the training makes no container
+                for (String c : new String[]{"io.jrunc.container.Engine", "io.jrunc.container.Engine$Builder",
+                        "io.jrunc.container.Create", "io.jrunc.container.Create$CgroupSetup", "io.jrunc.container.InitChannel",
+                        "io.jrunc.container.Exec", "io.jrunc.container.Bundle", "io.jrunc.container.Fifo",
+                        "io.jrunc.container.Fifo$Reader", "io.jrunc.cgroup.CgroupDriver", "io.jrunc.cgroup.Cgroup$Env",
+                        "io.jrunc.state.Status", "io.jrunc.cli.Cli", "io.jrunc.cli.CreateCommand", "io.jrunc.cli.RunCommand",
+                        "io.jrunc.cli.ExecCommand", "io.jrunc.cli.StartCommand", "io.jrunc.cli.DeleteCommand",
+                        "io.jrunc.cli.StateCommand", "io.jrunc.cli.KillCommand", "io.jrunc.cli.ExitCodes",
+                        "io.jrunc.ConfigException", "io.jrunc.StatusException", "io.jrunc.NoSuchContainerException",
+                        "io.jrunc.ContainerExistsException"}) {
+                    try {
+                        Class.forName(c, false, Training.class.getClassLoader());
+                    } catch (ClassNotFoundException e) {
+                        throw new io.jrunc.JruncException("training: " + c + " missing", e);
+                    }
+                }
                 for (java.util.Map.Entry<String, String> e : System.getenv().entrySet()) e.getKey();
                 // Hooks (ProcessBuilder, its reaper pool, CompletableFuture, System.Logger: ~190 classes) are
                 // not trained: every hook-less create (containerd's, podman's) would preload them.
@@ -97,7 +114,7 @@ final class Training {
                 try (io.jrunc.state.StateStore.Lock lock = store.lock("train")) {
                     store.save(st);
                     store.saveFast(st, null, io.jrunc.cgroup.Cgroup.load(st.cgroupPaths()).procsDir(), false, false);
-                    store.status(store.load("train"), () -> false);
+                    store.status(store.load("train"), true, () -> false);
                     Json.pretty(st.toOci("running"));
                 }
                 store.removeDir("train");

@@ -44,8 +44,20 @@ public final class Planner {
     /** A cgroup hierarchy the container's `cgroup` mount exposes: name under the mount point, host dir. */
     public record CgroupBind(String name, String hostDir, boolean v2) {}
 
+    /**
+     * What the engine decided or made before planning. sessionKeyring: the new session keyring the init
+     * joins (runc: "_ses.<id>"), null for none. seccomp: the container's filter already compiled by
+     * libseccomp (SeccompCompiler), null for none: the planner calls nothing native.
+     */
     public record Options(Path rootfs, Path bundle, Path fifo, boolean noPivot, String consoleSocket,
-                          int preserveFds, List<CgroupBind> cgroups, boolean cgroupV2) {}
+                          int preserveFds, List<CgroupBind> cgroups, boolean cgroupV2, String sessionKeyring,
+                          io.jrunc.seccomp.SeccompCompiler.Compiled seccomp) {
+        /** The options of an exec: no rootfs, fifo or cgroup mount. */
+        public static Options exec(String consoleSocket, int preserveFds, String sessionKeyring,
+                                   io.jrunc.seccomp.SeccompCompiler.Compiled seccomp) {
+            return new Options(null, null, null, false, consoleSocket, preserveFds, List.of(), false, sessionKeyring, seccomp);
+        }
+    }
 
     private record Dev(String path, char type, long major, long minor, int mode) {}
 
@@ -58,21 +70,14 @@ public final class Planner {
             "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS",
             "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME");
 
-    public static byte[] plan(Spec spec, Options o, List<String> warnings) {
-        return plan(spec, o, warnings, null, false);
-    }
-
     /**
-     * sessionKeyring: name of the new session keyring the init joins (runc: "_ses.<id>"), null for none.
-     * unprivileged: jrunc runs without root, so the kernel only accepts a gid map after setgroups is denied.
+     * The plan of `create`. A pure function of its inputs: the spec, what the engine decided (o) and the
+     * host's facts (host); it reads no file and makes no syscall. Notes for the user go to warnings.
      */
-    public static byte[] plan(Spec spec, Options o, List<String> warnings, String sessionKeyring, boolean unprivileged) {
-        return plan(spec, o, warnings, sessionKeyring, unprivileged, Lsm.host());
-    }
-
-    /** lsm: where AppArmor/SELinux are looked up (the host's sysfs and procfs; a fake tree in tests). */
-    public static byte[] plan(Spec spec, Options o, List<String> warnings, String sessionKeyring, boolean unprivileged,
-                              Lsm lsm) {
+    public static byte[] plan(Spec spec, Options o, HostFacts host, List<String> warnings) {
+        String sessionKeyring = o.sessionKeyring();
+        boolean unprivileged = host.unprivileged();
+        Lsm lsm = host.lsm();
         PlanWriter w = PlanWriter.plan();
         if (sessionKeyring != null) w.str(Tag.SESSION_KEYRING, sessionKeyring);
         Spec.Linux linux = spec.linux() != null ? spec.linux()
@@ -178,7 +183,7 @@ public final class Planner {
         symlink(w, "/proc/self/fd/0", "/dev/stdin");
         symlink(w, "/proc/self/fd/1", "/dev/stdout");
         symlink(w, "/proc/self/fd/2", "/dev/stderr");
-        if (Files.exists(Path.of("/proc/kcore"))) symlink(w, "/proc/kcore", "/dev/core");
+        if (host.kcore()) symlink(w, "/proc/kcore", "/dev/core");
         if (ptsMounted) symlink(w, "pts/ptmx", "/dev/ptmx");
         if (!devMounted) warnings.add("no /dev mount in config.json: devices are created in the rootfs' own /dev");
 
@@ -206,7 +211,7 @@ public final class Planner {
         // the kernel refuses fails `create`, as in runc.
         if (labelled && spec.hooks() != null && spec.hooks().startContainer() != null && !spec.hooks().startContainer().isEmpty())
             w.flag(Tag.LSM_AFTER_HOOKS);
-        seccomp(w, linux.seccomp());
+        seccomp(w, o.seccomp());
 
         if (spec.hooks() != null) hooks(w, Tag.HOOK_START_CONTAINER, spec.hooks().startContainer());
         w.str(Tag.FIFO_PATH, o.fifo().toString());
@@ -222,11 +227,9 @@ public final class Planner {
         };
     }
 
-    /** The container's seccomp filter, compiled by libseccomp in this JVM; only when the config has one. */
-    static void seccomp(PlanWriter w, Spec.Seccomp s) {
-        if (s == null) return;
-        io.jrunc.seccomp.SeccompCompiler.Compiled c = io.jrunc.seccomp.SeccompCompiler.compile(s);
-        if (c == null) return; // no defaultAction and no syscalls: no filter (runc)
+    /** The container's seccomp filter as the engine compiled it (null: none; runc has none without defaultAction and syscalls). */
+    static void seccomp(PlanWriter w, io.jrunc.seccomp.SeccompCompiler.Compiled c) {
+        if (c == null) return;
         w.begin(Tag.SECCOMP).bytes(Tag.SC_BPF, c.bpf()).u32(Tag.SC_FLAGS, c.flags()).end();
     }
 
@@ -234,22 +237,15 @@ public final class Planner {
      * The plan of `exec`: join every namespace the container has (by the init's /proc/<pid>/ns files,
      * user first, mount last), no rootfs work and no start barrier, then the process steps.
      */
-    public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings) {
-        return planExec(p, nsTypes, initPid, o, warnings, null);
-    }
-
-    public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings,
-                                  Spec.Seccomp seccomp) {
-        return planExec(p, nsTypes, initPid, o, warnings, seccomp, Lsm.host(), null);
-    }
-
     /**
-     * sessionKeyring: the container's keyring the process joins (runc's setns init: "_ses.<id>", so an
+     * o.sessionKeyring(): the container's keyring the process joins (runc's setns init: "_ses.<id>", so an
      * exec'd process never holds the caller's session keyring), null when the container was created with
-     * --no-new-keyring.
+     * --no-new-keyring. o.seccomp(): the container's filter (exec gets it too, as in runc).
      */
-    public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, List<String> warnings,
-                                  Spec.Seccomp seccomp, Lsm lsm, String sessionKeyring) {
+    public static byte[] planExec(Spec.Process p, List<String> nsTypes, int initPid, Options o, HostFacts host,
+                                  List<String> warnings) {
+        String sessionKeyring = o.sessionKeyring();
+        Lsm lsm = host.lsm();
         PlanWriter w = PlanWriter.plan();
         w.u64(Tag.CLONE_FLAGS, 0);
         if (sessionKeyring != null) w.str(Tag.SESSION_KEYRING, sessionKeyring);
@@ -261,7 +257,7 @@ public final class Planner {
         }
         process(w, p, o, warnings);
         labels(w, lsm, p.apparmorProfile(), p.selinuxLabel(), null, null);
-        seccomp(w, seccomp);
+        seccomp(w, o.seccomp());
         return w.toBytes();
     }
 
@@ -488,6 +484,28 @@ public final class Planner {
         }
     }
 
+    /** A bind mount's source as the init will open it: relative ones are relative to the bundle, as in runc. */
+    public record BindSource(String pointer, String path) {}
+
+    /**
+     * Every bind mount's source (pointer "/mounts/N/source"), for the engine to check they exist before
+     * planning: the planner reads no file.
+     */
+    public static List<BindSource> bindSources(Spec spec, Path bundle) {
+        List<BindSource> out = new java.util.ArrayList<>();
+        if (spec.mounts() == null) return out;
+        for (int i = 0; i < spec.mounts().size(); i++) {
+            Spec.Mount m = spec.mounts().get(i);
+            String type = m.type() == null ? "" : m.type();
+            if (type.equals("cgroup") || type.equals("cgroup2")) continue;
+            if (!(MountOptions.parse(m.options()).isBind() || type.equals("bind"))) continue;
+            String source = m.source() == null ? "" : m.source();
+            if (!source.startsWith("/")) source = bundle.resolve(source).toString();
+            out.add(new BindSource("/mounts/" + i + "/source", source));
+        }
+        return out;
+    }
+
     private static void mount(PlanWriter w, Spec.Mount m, String dest, Options o, String ptr, boolean cgroupns,
                               UserNs userns, boolean unprivileged, String mountLabel) {
         String type = m.type() == null ? "" : m.type();
@@ -505,8 +523,6 @@ public final class Planner {
             type = "";
             // Relative bind sources are relative to the bundle, as in runc (its cwd is the bundle).
             if (!source.startsWith("/")) source = o.bundle().resolve(source).toString();
-            if (!Files.exists(Path.of(source)))
-                throw JruncException.config(ptr + "/source", "bind mount source " + source + " does not exist");
         }
         long f = flags;
         String src = source, t = type;

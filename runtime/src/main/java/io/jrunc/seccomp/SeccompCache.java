@@ -33,14 +33,6 @@ public final class SeccompCache {
 
     static final int MAX_ENTRIES = 64;
     private static final byte[] MAGIC = "jrunc-seccomp-cache 1\n".getBytes(StandardCharsets.US_ASCII);
-    /** Where entries go; null: no cache (unit tests, `validate`). */
-    private static volatile Path dir;
-
-    /** The CLI points the cache at its state root. */
-    public static void useDirectory(Path d) { dir = d; }
-
-    static Path directory() { return dir; }
-
     /** The key: input and everything else the output depends on, unambiguous (lengths before strings). */
     static byte[] key(Spec.Seccomp s, String libseccomp, int nativeArch, String build) {
         StringBuilder b = new StringBuilder(4096);

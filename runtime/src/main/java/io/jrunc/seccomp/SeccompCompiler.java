@@ -120,9 +120,12 @@ public final class SeccompCompiler {
 
     /**
      * Compiles linux.seccomp. Returns null when the config means "no seccomp" (neither defaultAction nor
-     * syscalls, as runc). Everything is validated before libseccomp is touched.
+     * syscalls, as runc). Everything is validated before libseccomp is touched. No cache.
      */
-    public static Compiled compile(Spec.Seccomp s) {
+    public static Compiled compile(Spec.Seccomp s) { return compile(s, null); }
+
+    /** As {@link #compile(Spec.Seccomp)}, with compiled filters cached in cacheDir (null: no cache; see SeccompCache). */
+    public static Compiled compile(Spec.Seccomp s, Path cacheDir) {
         if (s == null) return null;
         List<Spec.Syscall> calls = s.syscalls() == null ? List.of() : s.syscalls();
         boolean noDefault = s.defaultAction() == null || s.defaultAction().isEmpty();
@@ -188,7 +191,6 @@ public final class SeccompCompiler {
         }
 
         Seccomp.load();
-        Path cacheDir = SeccompCache.directory();
         String build = cacheDir == null ? null : SeccompCache.build();
         byte[] key = build == null ? null : SeccompCache.key(s, Seccomp.version(), Seccomp.nativeArch(), build);
         if (key != null) {

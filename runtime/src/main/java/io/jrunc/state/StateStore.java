@@ -67,7 +67,7 @@ public final class StateStore {
         try {
             return ContainerState.fromFile(Json.parseObject(Files.readAllBytes(dir(id).resolve(STATE))));
         } catch (NoSuchFileException e) {
-            throw new JruncException("container does not exist");
+            throw new io.jrunc.NoSuchContainerException(id);
         } catch (IOException e) {
             throw new JruncException("cannot read state of " + id + ": " + JruncException.errno(e), e);
         }
@@ -174,7 +174,7 @@ public final class StateStore {
                 throw e;
             }
         } catch (NoSuchFileException e) {
-            throw new JruncException("container does not exist");
+            throw new io.jrunc.NoSuchContainerException(id);
         } catch (IOException e) {
             throw new JruncException("cannot lock container " + id + ": " + JruncException.errno(e), e);
         }
@@ -207,13 +207,16 @@ public final class StateStore {
         return out;
     }
 
-    /** created / running / paused / stopped, derived from the live system, never from the file alone. */
-    public String status(ContainerState s, java.util.function.BooleanSupplier frozen) {
-        if (!Proc.isAlive(s.pid(), s.initStartTime())) return "stopped";
+    /**
+     * created / running / paused / stopped from the live facts the caller read (alive: the init is the
+     * recorded process and has not exited; frozen: its cgroup is frozen), never from the file alone.
+     */
+    public Status status(ContainerState s, boolean alive, java.util.function.BooleanSupplier frozen) {
+        if (!alive) return Status.STOPPED;
         // frozen first: runc pauses created containers too, and reports them paused
-        if (frozen.getAsBoolean()) return "paused";
-        if (Files.exists(dir(s.id()).resolve(FIFO))) return "created";
-        return "running";
+        if (frozen.getAsBoolean()) return Status.PAUSED;
+        if (Files.exists(dir(s.id()).resolve(FIFO))) return Status.CREATED;
+        return Status.RUNNING;
     }
 
     public void removeDir(String id) {

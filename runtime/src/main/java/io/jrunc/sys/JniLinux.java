@@ -8,9 +8,10 @@ final class JniLinux implements Linux {
         return new JniLinux();
     }
 
-    @Override public int spawn(String path, String[] argv, String[] envp, int[] keepFds) {
-        return Native.spawn(path, argv, envp, keepFds);
+    @Override public int spawn(String path, String[] argv, String[] envp, int[] stdio, int[] keepFds) {
+        return Native.spawn(path, argv, envp, stdio, keepFds);
     }
+    @Override public int[] pipe() { return Native.pipe(); }
     @Override public int[] socketpair() { return Native.socketpair(); }
     @Override public void send(int fd, byte[] data) {
         int n = Native.send(fd, data, 0, data.length);

@@ -3,12 +3,17 @@ package io.jrunc.sys;
 import java.nio.file.Path;
 
 /**
- * The one way jrunc calls the kernel. Production code uses {@link #get()}, which loads libjrunc on first
- * use (so commands that need no syscall never pay for it); unit tests can install a fake with
- * {@link #set(Linux)} to exercise decision logic without root.
+ * The one way the engine calls the kernel. The engine (io.jrunc.container.Engine) is given one: the
+ * JNI implementation, {@link #get()}, which loads libjrunc on first use (so commands that need no syscall
+ * never pay for it), or a fake in unit tests (a recording fake drives create, exec and delete without
+ * root). {@link #set(Linux)} replaces the default for code that has no engine at hand (tests of
+ * cgroup and seccomp helpers).
  */
 public interface Linux {
-    int spawn(String path, String[] argv, String[] envp, int[] keepFds);
+    /** posix_spawn; stdio: null or the fds for the child's 0, 1, 2 (-1: inherited); keepFds stay open in the child. */
+    int spawn(String path, String[] argv, String[] envp, int[] stdio, int[] keepFds);
+    /** pipe2(O_CLOEXEC): {read end, write end}. */
+    int[] pipe();
     int[] socketpair();
     void send(int fd, byte[] data);
     /** One packet, or null on EOF; throws on timeout. */
@@ -32,6 +37,12 @@ public interface Linux {
     String strerror(int errno);
     int listenUnix(String path);
     int sealedCopy(String path);
+
+    /** The process' start time in clock ticks since boot (/proc/PID/stat field 22), or -1 if it does not exist. */
+    default long startTime(int pid) { return Proc.startTime(pid); }
+
+    /** pid is the very process that had startTime and has not exited (zombies count as exited). */
+    default boolean isAlive(int pid, long startTime) { return Proc.isAlive(pid, startTime); }
 
     int WNOHANG = 1;
     int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_NONBLOCK = 04000, O_PATH = 010000000;

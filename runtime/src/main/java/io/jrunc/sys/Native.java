@@ -11,9 +11,13 @@ final class Native {
     /**
      * posix_spawn(path, argv, envp). Stdio and every fd listed in keepFds stay open in the child (their
      * FD_CLOEXEC is cleared in the child only); everything else keeps the parent's CLOEXEC setting.
-     * The child gets the default signal mask and default dispositions. Returns the child pid.
+     * The child gets the default signal mask and default dispositions. stdio: null, or the fds the
+     * child gets as 0, 1 and 2 (-1 for the parent's). Returns the child pid.
      */
-    static native int spawn(String path, String[] argv, String[] envp, int[] keepFds);
+    static native int spawn(String path, String[] argv, String[] envp, int[] stdio, int[] keepFds);
+
+    /** pipe2(O_CLOEXEC): {read end, write end}. */
+    static native int[] pipe();
 
     /** socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC): returns {fd0, fd1}. */
     static native int[] socketpair();

@@ -15,9 +15,6 @@ import java.nio.file.Path;
 public final class Rootless {
     private Rootless() {}
 
-    /** The global --rootless value (true, false, auto or null), set once by Main. */
-    public static volatile String flag;
-
     /** runc's parseBoolOrAuto: Go's ParseBool spellings to "true"/"false", "auto", empty or anything else to null (auto). */
     public static String parseFlag(String v) {
         if (v == null) return null;
@@ -65,11 +62,11 @@ public final class Rootless {
     }
 
     /**
-     * runc's shouldUseRootlessCgroupManager: --rootless true/false as given; auto (the default): not
+     * runc's shouldUseRootlessCgroupManager: flag is --rootless as {@link #parseFlag} gives it: true/false as given; auto (null, the default): not
      * euid 0, or euid 0 in a user namespace. A rootless manager runs the container without a cgroup
      * when it cannot make one (a warning), instead of failing.
      */
-    public static boolean cgroups(int euid) {
+    public static boolean cgroups(String flag, int euid) {
         String f = flag;
         if ("true".equals(f)) return true;
         if ("false".equals(f)) return false;

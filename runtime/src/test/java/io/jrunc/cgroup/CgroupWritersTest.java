@@ -22,19 +22,16 @@ class CgroupWritersTest {
     @TempDir Path fx;
     final List<String> trace = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
-    Consumer<String> savedWarn;
+    final Cgroup.Env env = new Cgroup.Env(warnings::add, false);
 
     @BeforeEach
     void capture() {
         Fs.trace = trace;
-        savedWarn = Fs.warn;
-        Cgroup.warnings(warnings::add);
     }
 
     @AfterEach
     void release() {
         Fs.trace = null;
-        Fs.warn = savedWarn;
     }
 
     /** The trace with the fixture root cut off: "memory/c1/memory.limit_in_bytes=..." */
@@ -51,7 +48,7 @@ class CgroupWritersTest {
 
     /** This machine's hybrid layout with the v1 files a 6.x kernel has (BFQ only, no CFQ blkio.weight). */
     private Cgroup hybrid() {
-        Cgroup c = host("hybrid", fx).forContainer("c1", "/c1");
+        Cgroup c = host("hybrid", fx).forContainer("c1", "/c1", env);
         files(cg("memory/c1"), "memory.limit_in_bytes", "9223372036854771712\n", "memory.memsw.limit_in_bytes", "9223372036854771712\n",
                 "memory.soft_limit_in_bytes", "9223372036854771712\n", "memory.swappiness", "60\n", "memory.use_hierarchy", "1\n",
                 "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n", "memory.usage_in_bytes", "4096\n");
@@ -160,7 +157,7 @@ class CgroupWritersTest {
 
     @Test
     void pureV1ControllersAndHugetlbWithReservations() {
-        Cgroup c = host("v1", fx).forContainer("c1", "/c1");
+        Cgroup c = host("v1", fx).forContainer("c1", "/c1", env);
         files(cg("net_cls,net_prio/c1"), "net_cls.classid", "0\n", "net_prio.ifpriomap", "lo 0\n");
         files(cg("hugetlb/c1"), "hugetlb.2MB.limit_in_bytes", "9223372036854771712\n", "hugetlb.2MB.rsvd.limit_in_bytes", "9223372036854771712\n");
         files(cg("rdma/c1"), "rdma.max", "");
@@ -236,7 +233,7 @@ class CgroupWritersTest {
     private static final String CONTROLLERS = "cpuset cpu io memory hugetlb pids rdma\n";
 
     private Cgroup v2() {
-        Cgroup c = host("v2", fx).forContainer("c2", "/machine/c2");
+        Cgroup c = host("v2", fx).forContainer("c2", "/machine/c2", env);
         files(cg(""), "cgroup.controllers", CONTROLLERS, "cgroup.subtree_control", "\n");
         files(cg("machine"), "cgroup.controllers", CONTROLLERS, "cgroup.subtree_control", "memory pids\n");
         files(cg("machine/c2"), "cgroup.controllers", CONTROLLERS, "cgroup.type", "domain\n", "memory.max", "max\n", "memory.low", "0\n",
@@ -257,7 +254,7 @@ class CgroupWritersTest {
         // runc's rules for a level in a threaded subtree: memory/cpu/io/hugetlb limits are refused there,
         // naming the field; without them the level is made threaded and the container runs
         files(cg("machine/c3"), "cgroup.type", "domain invalid\n");
-        Cgroup bad = host("v2", fx).forContainer("c3", "/machine/c3");
+        Cgroup bad = host("v2", fx).forContainer("c3", "/machine/c3", env);
         Spec.Resources memory = new Spec.Resources(null, new Spec.Memory(1L << 20, null, null, null, null, null, null, null, null),
                 null, null, null, null, null, null, null);
         JruncException e = assertThrows(JruncException.class, () -> bad.create(memory));
@@ -268,7 +265,7 @@ class CgroupWritersTest {
         bad.create(pids);
         assertTrue(writes().contains("machine/c3/cgroup.type=threaded"), writes().toString());
         files(cg("machine/c4"), "cgroup.type", "threaded\n");
-        Cgroup threaded = host("v2", fx).forContainer("c4", "/machine/c4");
+        Cgroup threaded = host("v2", fx).forContainer("c4", "/machine/c4", env);
         e = assertThrows(JruncException.class, () -> threaded.create(memory));
         assertTrue(e.getMessage().contains("it is in threaded mode"), e.getMessage());
         threaded.create(pids);

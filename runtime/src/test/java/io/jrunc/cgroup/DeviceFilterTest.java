@@ -42,7 +42,7 @@ class DeviceFilterTest {
         Assumptions.assumeTrue(Files.exists(unified.resolve("cgroup.procs")) && Files.isWritable(unified), "no writable cgroup2 mount");
         Assumptions.assumeTrue(System.getProperty("jrunc.home") != null, "libjrunc needed (-Djrunc.home)");
         String dir = unified.resolve("jrunc-test-" + UUID.randomUUID().toString().substring(0, 8)).toString();
-        V2Cgroup cg = new V2Cgroup(dir, unified.toString());
+        V2Cgroup cg = new V2Cgroup(dir, unified.toString(), Cgroup.Env.stderr());
         Process sh = new ProcessBuilder("sh", "-c", "read go; head -c1 /dev/zero >/dev/null 2>&1 && echo zero-ok || echo zero-denied; "
                 + "head -c1 /dev/urandom >/dev/null 2>&1 && echo urandom-ok || echo urandom-denied; "
                 + ": > /dev/null && echo null-ok").redirectErrorStream(true).start();

@@ -54,7 +54,7 @@ class ArgsTest {
 
     @Test
     void listTableMatchesGoTabwriterLayout() {
-        String t = Commands.table(List.of(new String[]{"ID", "PID", "OWNER"}, new String[]{"a-very-long-container-id", "1", "root"}));
+        String t = ListCommand.table(List.of(new String[]{"ID", "PID", "OWNER"}, new String[]{"a-very-long-container-id", "1", "root"}));
         // cell width = max(12, longest + 3 padding); the last column is not padded
         assertEquals("ID" + " ".repeat(25) + "PID" + " ".repeat(9) + "OWNER\n"
                 + "a-very-long-container-id" + " ".repeat(3) + "1" + " ".repeat(11) + "root\n", t);

@@ -98,30 +98,30 @@ class HelpTest {
 
     @Test
     void intervalIsAGoDuration() {
-        assertEquals(5000, Commands.durationMs("5s"));
-        assertEquals(90_000, Commands.durationMs("1m30s"));
-        assertEquals(500, Commands.durationMs("500ms"));
-        assertEquals(1, Commands.durationMs("100us"));
-        assertEquals(3_600_000, Commands.durationMs("1h"));
-        assertEquals(0, Commands.durationMs("0"));
-        assertEquals(0, Commands.durationMs("0s"));
-        assertEquals(-1000, Commands.durationMs("-1s"));
+        assertEquals(5000, EventsCommand.durationMs("5s"));
+        assertEquals(90_000, EventsCommand.durationMs("1m30s"));
+        assertEquals(500, EventsCommand.durationMs("500ms"));
+        assertEquals(1, EventsCommand.durationMs("100us"));
+        assertEquals(3_600_000, EventsCommand.durationMs("1h"));
+        assertEquals(0, EventsCommand.durationMs("0"));
+        assertEquals(0, EventsCommand.durationMs("0s"));
+        assertEquals(-1000, EventsCommand.durationMs("-1s"));
         for (String bad : List.of("", "5", "s", "5x", "1.2.3s", "abc"))
-            assertThrows(JruncException.class, () -> Commands.durationMs(bad), bad);
+            assertThrows(JruncException.class, () -> EventsCommand.durationMs(bad), bad);
     }
 
     @Test
     void execCgroupArgumentsAsRunc() {
-        assertEquals(Map.of("", "sub"), Commands.subCgroups(List.of("sub")));
-        assertEquals(Map.of("cpu", "a", "memory", "a", "pids", "b"), Commands.subCgroups(List.of("cpu,memory:a", "pids:b")));
+        assertEquals(Map.of("", "sub"), ExecCommand.subCgroups(List.of("sub")));
+        assertEquals(Map.of("cpu", "a", "memory", "a", "pids", "b"), ExecCommand.subCgroups(List.of("cpu,memory:a", "pids:b")));
         for (List<String> bad : List.of(List.of("a:b:c"), List.of("a", "b"), List.of(":x"), List.of("cpu:a", "cpu:b"),
                 List.of("../x"), List.of("cpu:a/../../x")))
-            assertThrows(JruncException.class, () -> Commands.subCgroups(bad), bad.toString());
+            assertThrows(JruncException.class, () -> ExecCommand.subCgroups(bad), bad.toString());
     }
 
     @Test
     void featuresDescribeTheRuntimeNotTheHost() {
-        String f = Commands.featuresText();
+        String f = FeaturesCommand.featuresText();
         assertTrue(f.contains("\"apparmor\" : {\n      \"enabled\" : true") || f.matches("(?s).*\"apparmor\"\\s*:\\s*\\{\\s*\"enabled\"\\s*:\\s*true.*"), f);
         assertTrue(f.matches("(?s).*\"selinux\"\\s*:\\s*\\{\\s*\"enabled\"\\s*:\\s*true.*"), f);
         assertTrue(f.matches("(?s).*\"idmap\"\\s*:\\s*\\{\\s*\"enabled\"\\s*:\\s*true.*"), f);

@@ -30,7 +30,7 @@ class PlannerTest {
 
     private List<PlanReader.Rec> plan(Spec s, List<String> warnings) {
         return PlanReader.plan(Planner.plan(s, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
-                false, null, 2, List.of(new Planner.CgroupBind("memory", "/sys/fs/cgroup/memory/c1", false)), false), warnings));
+                false, null, 2, List.of(new Planner.CgroupBind("memory", "/sys/fs/cgroup/memory/c1", false)), false, null, null), new io.jrunc.plan.HostFacts(io.jrunc.lsm.Lsm.host(), false, true), warnings));
     }
 
     @Test
@@ -61,8 +61,8 @@ class PlannerTest {
                  "linux":{"namespaces":[{"type":"pid"}]}}""").getBytes(StandardCharsets.UTF_8)), new ArrayList<>()));
         assertEquals("/root/readonly", e.pointer());
         JruncException root = assertThrows(JruncException.class, () -> Planner.plan(spec("\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"),
-                new Planner.Options(java.nio.file.Path.of("/"), bundle, bundle.resolve("exec.fifo"), false, null, 0, List.of(), false),
-                new ArrayList<>()));
+                new Planner.Options(java.nio.file.Path.of("/"), bundle, bundle.resolve("exec.fifo"), false, null, 0, List.of(), false, null, null),
+                new io.jrunc.plan.HostFacts(io.jrunc.lsm.Lsm.host(), false, true), new ArrayList<>()));
         assertEquals("/root/path", root.pointer());
     }
 
@@ -219,8 +219,8 @@ class PlannerTest {
         assertEquals("/mounts/0/uidMappings/0/size", e.pointer());
         // rootless
         e = assertThrows(JruncException.class, () -> PlanReader.plan(Planner.plan(spec(idmapMount("[\"bind\"]", MAPS) + noUserns),
-                new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"), false, null, 0, List.of(), false),
-                new ArrayList<>(), null, true)));
+                new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"), false, null, 0, List.of(), false, null, null),
+                new io.jrunc.plan.HostFacts(io.jrunc.lsm.Lsm.host(), true, true), new ArrayList<>())));
         assertTrue(e.getMessage().contains("rootless"), e.getMessage());
     }
 
@@ -262,7 +262,7 @@ class PlannerTest {
 
     private List<PlanReader.Rec> planWith(Spec s, io.jrunc.lsm.Lsm lsm) {
         return PlanReader.plan(Planner.plan(s, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
-                false, null, 0, List.of(), false), new ArrayList<>(), null, false, lsm));
+                false, null, 0, List.of(), false, null, null), new io.jrunc.plan.HostFacts(lsm, false, true), new ArrayList<>()));
     }
 
     private static final String LABELLED = """
@@ -310,7 +310,7 @@ class PlannerTest {
         List<PlanReader.Rec> p = PlanReader.plan(Planner.plan(ConfigReader.parse(("""
                 {"ociVersion":"1.3.0","root":{"path":"rootfs"},"process":{"args":["true"],"cwd":"/"},""" + LABELLED + "}")
                 .getBytes(StandardCharsets.UTF_8)), new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
-                false, null, 0, List.of(), false), warnings, null, false, none));
+                false, null, 0, List.of(), false, null, null), new io.jrunc.plan.HostFacts(none, false, true), warnings));
         assertTrue(all(p, Tag.MASK_DATA).isEmpty());
         assertFalse(all(p, Tag.MOUNT).isEmpty());
         assertTrue(all(p, Tag.MOUNT).stream().noneMatch(m -> m.sub(Tag.M_DATA) != null && m.sub(Tag.M_DATA).str().contains("context=")));
@@ -320,14 +320,14 @@ class PlannerTest {
     @Test
     void execLabelsComeFromTheFlags() throws Exception {
         Spec.Process proc = withApparmor(spec("\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"), "exec-prof").process();
-        List<PlanReader.Rec> p = PlanReader.plan(Planner.planExec(proc, List.of("mount"), 1, new Planner.Options(null, null, null,
-                false, null, 0, List.of(), false), new ArrayList<>(), null, new io.jrunc.lsm.Lsm(fakeRoot(true, false)), "_ses.c1"));
+        List<PlanReader.Rec> p = PlanReader.plan(Planner.planExec(proc, List.of("mount"), 1, Planner.Options.exec(null, 0, "_ses.c1", null),
+                new io.jrunc.plan.HostFacts(new io.jrunc.lsm.Lsm(fakeRoot(true, false)), false, true), new ArrayList<>()));
         assertEquals("exec exec-prof", all(p, Tag.APPARMOR_EXEC).get(0).sub(Tag.AA_VALUE).str());
         assertEquals("apparmor/exec", all(p, Tag.APPARMOR_EXEC).get(0).sub(Tag.AA_ATTR).str());
         assertEquals("_ses.c1", all(p, Tag.SESSION_KEYRING).get(0).str());
         JruncException e = assertThrows(JruncException.class, () -> Planner.planExec(proc, List.of("mount"), 1,
-                new Planner.Options(null, null, null, false, null, 0, List.of(), false), new ArrayList<>(), null,
-                new io.jrunc.lsm.Lsm(fakeRoot(false, false)), null));
+                Planner.Options.exec(null, 0, null, null),
+                new io.jrunc.plan.HostFacts(new io.jrunc.lsm.Lsm(fakeRoot(false, false)), false, true), new ArrayList<>()));
         assertTrue(e.userMessage().startsWith("exec --apparmor"), e.userMessage());
     }
 }

@@ -30,12 +30,13 @@ class SeccompPlanTest {
 
     List<PlanReader.Rec> create(Spec s) {
         return PlanReader.plan(Planner.plan(s, new Planner.Options(bundle.resolve("rootfs"), bundle, bundle.resolve("exec.fifo"),
-                false, null, 0, List.of(), true), new ArrayList<>()));
+                false, null, 0, List.of(), true, null, SeccompCompiler.compile(s.linux() == null ? null : s.linux().seccomp())),
+                new io.jrunc.plan.HostFacts(io.jrunc.lsm.Lsm.host(), false, true), new ArrayList<>()));
     }
 
     static List<PlanReader.Rec> exec(Spec s) {
         return PlanReader.plan(Planner.planExec(s.process(), List.of("mount", "pid"), 4242,
-                new Planner.Options(null, null, null, false, null, 0, List.of(), false), new ArrayList<>(), s.linux().seccomp()));
+                Planner.Options.exec(null, 0, null, SeccompCompiler.compile(s.linux().seccomp())), new io.jrunc.plan.HostFacts(io.jrunc.lsm.Lsm.host(), false, true), new ArrayList<>()));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jrunc.JruncException;
 import java.nio.file.Files;
+import io.jrunc.state.Status;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,21 +20,21 @@ class StateStoreTest {
         Process p = new ProcessBuilder("sleep", "30").start();
         try {
             int pid = (int) p.pid();
-            ContainerState s = new ContainerState("c1", pid, Proc.startTime(pid), "/b", "/b/rootfs", "2026-01-01T00:00:00Z",
+            ContainerState s = new ContainerState("c1", pid, io.jrunc.sys.Proc.startTime(pid), "/b", "/b/rootfs", "2026-01-01T00:00:00Z",
                     "", Map.of("k", "v"), Map.of("memory", "/sys/fs/cgroup/memory/c1"), true, null, true);
             store.save(s);
             ContainerState back = store.load("c1");
             assertEquals(s, back);
             Files.createFile(store.dir("c1").resolve(StateStore.FIFO));
-            assertEquals("created", store.status(back, () -> false));
+            assertEquals(Status.CREATED, store.status(back, io.jrunc.sys.Proc.isAlive(pid, back.initStartTime()), () -> false));
             Files.delete(store.dir("c1").resolve(StateStore.FIFO));
-            assertEquals("running", store.status(back, () -> false));
-            assertEquals("paused", store.status(back, () -> true));
+            assertEquals(Status.RUNNING, store.status(back, io.jrunc.sys.Proc.isAlive(pid, back.initStartTime()), () -> false));
+            assertEquals(Status.PAUSED, store.status(back, io.jrunc.sys.Proc.isAlive(pid, back.initStartTime()), () -> true));
             // Same pid, different start time: a reused pid is not our container.
             ContainerState reused = new ContainerState("c1", pid, back.initStartTime() + 1, "/b", "/b/rootfs", "t", "", null, null, true);
-            assertEquals("stopped", store.status(reused, () -> false));
+            assertEquals(Status.STOPPED, store.status(reused, io.jrunc.sys.Proc.isAlive(pid, reused.initStartTime()), () -> false));
             p.destroyForcibly().waitFor();
-            assertEquals("stopped", store.status(back, () -> false));
+            assertEquals(Status.STOPPED, store.status(back, io.jrunc.sys.Proc.isAlive(pid, back.initStartTime()), () -> false));
             assertEquals(0, back.toOci("stopped").get("pid"));
         } finally {
             p.destroyForcibly();

@@ -36,16 +36,9 @@ class RootlessTest {
         assertEquals("false", Rootless.parseFlag("False"));
         assertNull(Rootless.parseFlag("auto"));
         assertNull(Rootless.parseFlag(null));
-        String saved = Rootless.flag;
-        try {
-            Rootless.flag = "true";
-            assertTrue(Rootless.cgroups(0));
-            Rootless.flag = "false";
-            assertFalse(Rootless.cgroups(1000));
-            Rootless.flag = null;
-            assertTrue(Rootless.cgroups(1000));
-        } finally {
-            Rootless.flag = saved;
-        }
+
+        assertTrue(Rootless.cgroups("true", 0));
+        assertFalse(Rootless.cgroups("false", 1000));
+        assertTrue(Rootless.cgroups(null, 1000));
     }
 }

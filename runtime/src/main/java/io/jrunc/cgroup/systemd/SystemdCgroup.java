@@ -56,7 +56,9 @@ public final class SystemdCgroup implements Cgroup {
      * systemd ($DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus), whose own cgroup the unit goes below.
      */
     public static SystemdCgroup forContainer(String id, String cgroupsPath, Map<String, String> annotations,
-                                             boolean rootless, Consumer<String> warn) {
+                                             Cgroup.Env env) {
+        boolean rootless = env.rootless();
+        Consumer<String> warn = env::warning;
         // rootless (io.jrunc.sys.Rootless.cgroups, runc's shouldUseRootlessCgroupManager: not root, or root
         // of a user namespace that is not the initial one, as rootless podman runs the runtime): the user's
         // systemd is the manager.
@@ -79,15 +81,15 @@ public final class SystemdCgroup implements Cgroup {
         SystemdCgroup cg = new SystemdCgroup(n.unit(), rootless, n.isSlice(), null, props, warn, false);
         String managerCgroup = "";
         if (rootless) managerCgroup = cg.manager("ControlGroup");
-        return new SystemdCgroup(n.unit(), rootless, n.isSlice(), Cgroup.forContainer(id, n.cgroup(managerCgroup)), props,
+        return new SystemdCgroup(n.unit(), rootless, n.isSlice(), Cgroup.forContainer(id, n.cgroup(managerCgroup), env), props,
                 warn, false).withBus(cg.bus);
     }
 
     /** Re-opens what {@link #paths()} and {@link #systemd()} recorded at create (state.json). */
-    public static SystemdCgroup load(Map<String, String> paths, Map<String, String> systemd, Consumer<String> warn) {
+    public static SystemdCgroup load(Map<String, String> paths, Map<String, String> systemd, Cgroup.Env env) {
         String unit = systemd.get("unit");
         return new SystemdCgroup(unit, "user".equals(systemd.get("bus")), unit != null && unit.endsWith(".slice"),
-                Cgroup.load(paths), List.of(), warn, true);
+                Cgroup.load(paths, env), List.of(), env::warning, true);
     }
 
     private SystemdCgroup withBus(long b) {
@@ -111,7 +113,7 @@ public final class SystemdCgroup implements Cgroup {
         SdBus.load(); // libjrunc, which holds the natives (a delete or update may not have loaded it yet)
         try {
             bus = SdBus.open(userBus);
-            io.jrunc.cli.Trace.mark("systemd: libsystemd loaded, bus connected");
+            io.jrunc.sys.Trace.mark("systemd: libsystemd loaded, bus connected");
         } catch (BusException e) {
             String where = userBus ? "the user's systemd (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus)" : "systemd on the system bus";
             throw new JruncException("--systemd-cgroup: cannot connect to " + where + ": " + e.getMessage()
@@ -203,7 +205,7 @@ public final class SystemdCgroup implements Cgroup {
         if (pending != null) props.addAll(pending.properties());
         start(props);
         started = true;
-        io.jrunc.cli.Trace.mark("systemd: unit started");
+        io.jrunc.sys.Trace.mark("systemd: unit started");
         fs.create();
         if (pending != null && pending.files() != null) fs.apply(files(pending));
         fs.addProcess(pid); // v2: already there; v1: the hierarchies systemd does not manage; a slice: the pid

@@ -1,4 +1,4 @@
-package io.jrunc.state;
+package io.jrunc.sys;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,26 @@
+package io.jrunc.cli;
+
+import io.jrunc.container.CreateOptions;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code jrunc create [flags] ID}: the container waits for `start`. */
+final class CreateCommand {
+    private CreateCommand() {}
+
+    static int run(Cli c, List<String> argv) {
+        Args a = new Args("create", Commands.flags("create")).parse(argv);
+        if (Cli.help(a)) return 0;
+        c.engine().create(options(a, false));
+        return 0;
+    }
+
+    /** create's and run's shared flags. */
+    static CreateOptions options(Args a, boolean keep) {
+        a.exactlyOne();
+        String bundle = a.value("bundle");
+        return new CreateOptions(a.id(), bundle == null ? Path.of("").toAbsolutePath() : Path.of(bundle),
+                a.value("pid-file"), a.value("console-socket"), a.bool("no-pivot"), a.bool("no-new-keyring"),
+                a.intValue("preserve-fds", 0), a.value("pidfd-socket"), keep);
+    }
+}

@@ -1,0 +1,135 @@
+package io.jrunc.container;
+
+import io.jrunc.JruncException;
+import io.jrunc.bundle.Spec;
+import io.jrunc.seccomp.NotifyState;
+import io.jrunc.sys.Home;
+import io.jrunc.sys.Linux;
+import io.jrunc.sys.LinuxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The Java end of the sync socket with jrunc-init (docs/plan-format.md, "Sync"), shared by create and
+ * exec: spawn the helper with the plan, read the new process' pid, send "go", wait for "ready" (passing
+ * a seccomp notify listener on to its agent on the way). One instance per spawned process; it owns the
+ * socket until {@link #close()}.
+ */
+final class InitChannel implements AutoCloseable {
+    private final Linux sys;
+    private int sock;
+
+    private InitChannel(Linux sys, int sock) {
+        this.sys = sys;
+        this.sock = sock;
+    }
+
+    /**
+     * Starts jrunc-init from a sealed memfd copy (CVE-2019-5736: whatever enters the container runs code
+     * that no process can rewrite, and /proc/<pid>/exe leads to no host file), sends it the plan, and
+     * returns the channel once the helper has exited and the new process' pid is known ({@link #pid()}).
+     * preserveFds: fds 3..3+n-1 stay open in the container; stdio: fds for its 0, 1, 2 or null.
+     */
+    static InitChannel spawn(Linux sys, byte[] plan, int preserveFds, int[] stdio, String what) {
+        int[] sp = sys.socketpair();
+        InitChannel ch = new InitChannel(sys, sp[0]);
+        try {
+            int[] keep = new int[1 + preserveFds];
+            keep[0] = sp[1];
+            for (int i = 0; i < preserveFds; i++) keep[1 + i] = 3 + i;
+            int helper;
+            int exe = sys.sealedCopy(Home.initBinary().toString());
+            try {
+                helper = sys.spawn("/proc/self/fd/" + exe, new String[]{"jrunc-init", "init", Integer.toString(sp[1])},
+                        new String[0], stdio, keep);
+            } finally {
+                sys.close(exe);
+                sys.close(sp[1]);
+            }
+            sendMessage(sys, ch.sock, plan);
+            String msg = ch.receive(60_000, what, null);
+            io.jrunc.sys.Trace.mark("pid received");
+            sys.waitpid(helper, 0);
+            if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+            ch.pid = Integer.parseInt(msg.substring(4).trim());
+            return ch;
+        } catch (RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private int pid;
+
+    /** The new process' host pid (the container's init, or the exec'd process): a child of this JVM. */
+    int pid() { return pid; }
+
+    /** Lets the process go on; text: the lines after "go" (the hook states it needs). */
+    void go(String text) {
+        sendMessage(sys, sock, ("go\n" + text).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Waits for `ready`. On the way the init may send `seccomp` with the listener fd of a filter that has
+     * SCMP_ACT_NOTIFY rules: it goes to the agent at listenerPath, and the init, waiting for us, is told
+     * to go on only once the agent has it.
+     */
+    void awaitReady(String what, Spec.Seccomp seccomp, Map<String, Object> containerState) {
+        int[] fd = {-1};
+        String msg = receive(-1, what, fd);
+        if (msg.equals("seccomp")) {
+            if (fd[0] < 0) throw new JruncException("jrunc-init sent no seccomp listener fd");
+            if (seccomp == null || seccomp.listenerPath() == null || seccomp.listenerPath().isEmpty()) {
+                sys.close(fd[0]);
+                throw new JruncException("jrunc-init sent a seccomp listener but the config has no listenerPath");
+            }
+            NotifyState.send(sys, seccomp, fd[0], pid, containerState);
+            sys.send(sock, "seccomp-ok".getBytes(StandardCharsets.UTF_8));
+            msg = receive(-1, what, null);
+        } else if (fd[0] >= 0) {
+            sys.close(fd[0]);
+        }
+        if (!msg.equals("ready")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+    }
+
+    /** One message from jrunc-init; `error <text>` and EOF become exceptions. */
+    private String receive(int timeoutMs, String what, int[] fdOut) {
+        byte[] m;
+        try {
+            m = fdOut == null ? sys.recv(sock, timeoutMs) : sys.recv(sock, timeoutMs, fdOut);
+        } catch (LinuxException e) {
+            throw new JruncException("timed out " + what);
+        }
+        if (m == null) throw new JruncException("container init exited before it was ready (" + what + ")");
+        String s = new String(m, StandardCharsets.UTF_8);
+        if (s.startsWith("error ")) throw new JruncException(s.substring(6));
+        return s;
+    }
+
+    @Override
+    public void close() {
+        if (sock >= 0) {
+            sys.close(sock);
+            sock = -1;
+        }
+    }
+
+    /** Packets of at most this many bytes on the sync socket (MSG_CHUNK in native-helper/src/util.h). */
+    static final int MSG_CHUNK = 64 * 1024;
+
+    /**
+     * One message to jrunc-init of any size (docs/plan-format.md, "Transport"): one packet, or when larger
+     * than a packet may be, a header "JRBG" + u32 big-endian length and then the bytes in MSG_CHUNK packets.
+     * No socket buffer size limits a plan or a go message then (a 1.2 MB environment, large annotations).
+     */
+    static void sendMessage(Linux sys, int sock, byte[] msg) {
+        if (msg.length <= MSG_CHUNK) {
+            sys.send(sock, msg);
+            return;
+        }
+        int n = msg.length;
+        sys.send(sock, new byte[]{'J', 'R', 'B', 'G', (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        for (int off = 0; off < n; off += MSG_CHUNK)
+            sys.send(sock, java.util.Arrays.copyOfRange(msg, off, Math.min(n, off + MSG_CHUNK)));
+    }
+}
