@@ -33,6 +33,16 @@ final class TestBundle {
         process().put("terminal", false);
     }
 
+    /** A bundle of its own config.json whose root.path is an existing rootfs (shared with other bundles). */
+    TestBundle(Path dir, Path rootfs) throws IOException {
+        this.dir = dir;
+        try (InputStream in = TestBundle.class.getResourceAsStream("/runc-spec.json")) {
+            config = (ObjectNode) JSON.readTree(in);
+        }
+        process().put("terminal", false);
+        ((ObjectNode) config.get("root")).put("path", rootfs.toString());
+    }
+
     ObjectNode process() { return (ObjectNode) config.get("process"); }
 
     ObjectNode linux() { return (ObjectNode) config.get("linux"); }
