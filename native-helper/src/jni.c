@@ -589,6 +589,53 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_listenUnix(JNIEnv *env, jclass c
 }
 
 /*
+ * A java.io.FileDescriptor owning fd (or, with dup, a CLOEXEC duplicate of it), so that Java streams read
+ * and write the descriptor itself: reopening /proc/self/fd/N would open a new pty for a ptmx master.
+ * JNI sets the private field; the JDK's streams then own and close it.
+ */
+JNIEXPORT jobject JNICALL Java_io_jrunc_sys_Native_fileDescriptor(JNIEnv *env, jclass cls, jint fd, jboolean dup) {
+    (void)cls;
+    int f = fd;
+    if (dup) {
+        f = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (f < 0) {
+            throw_errno(env, "fcntl(F_DUPFD_CLOEXEC)", errno);
+            return NULL;
+        }
+    }
+    jclass c = (*env)->FindClass(env, "java/io/FileDescriptor");
+    jmethodID ctor = c ? (*env)->GetMethodID(env, c, "<init>", "()V") : NULL;
+    jfieldID field = ctor ? (*env)->GetFieldID(env, c, "fd", "I") : NULL;
+    jobject o = field ? (*env)->NewObject(env, c, ctor) : NULL;
+    if (!o) {
+        if (dup) close(f);
+        return NULL;
+    }
+    (*env)->SetIntField(env, o, field, f);
+    return o;
+}
+
+/* accept4(SOCK_CLOEXEC) on a listening socket, waiting at most timeoutMs (negative: forever). */
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_accept(JNIEnv *env, jclass cls, jint fd, jint timeout_ms) {
+    (void)cls;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int r;
+    do r = poll(&p, 1, timeout_ms); while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        throw_errno(env, "poll", errno);
+        return -1;
+    }
+    if (r == 0) {
+        throw_errno(env, "accept", ETIMEDOUT);
+        return -1;
+    }
+    int c;
+    do c = accept4(fd, NULL, NULL, SOCK_CLOEXEC); while (c < 0 && errno == EINTR);
+    if (c < 0) throw_errno(env, "accept", errno);
+    return c;
+}
+
+/*
  * cgroup v2 device filter: load `insns` (struct bpf_insn[], decided and encoded by Java:
  * io.jrunc.cgroup.DeviceFilter) as a BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to the cgroup
  * directory with BPF_F_ALLOW_MULTI, as runc does. The attachment keeps the program alive; our fds go.

@@ -149,6 +149,28 @@ class ApiTest extends ConformanceBase {
         // ConformanceBase's clean-up then checks for cgroups named after the ids (all start with `id`)
     }
 
+    @Test
+    void aTerminalGivenToTheApplication() throws Exception {
+        Path src = tmp.resolve("ApiTerminal.java");
+        try (var in = ApiTest.class.getResourceAsStream("/api/ApiTerminal.java")) {
+            Files.write(src, in.readAllBytes());
+        }
+        Path classes = Files.createDirectories(tmp.resolve("tty-classes"));
+        compile(classes, src);
+        TestBundle b = bundle();
+        b.process().put("terminal", true);
+        b.sh("tty; echo ready; read x; echo got $x; sleep 1; exit 5");
+        b.write();
+        Path root = Files.createDirectories(tmp.resolve("tty-root"));
+        Ran r = java(classes, List.of(), "ApiTerminal", root.toString(), b.dir.toString(), id);
+        assertEquals(0, r.code(), r.toString());
+        // the container's stdio is the pty: its tty is a pts, the line typed here came back
+        assertTrue(r.out().matches("(?s).*container said: /dev/pts/\\d+\\|ready\\|.*got abc.*"), r.toString());
+        assertTrue(r.out().matches("(?s).*exec said: /dev/pts/\\d+.* exit 3\n.*"), r.toString());
+        assertTrue(r.out().contains("exit code: 5\n"), r.toString());
+        assertEquals(List.of(), leftovers(root), "left in the root");
+    }
+
     /** Entries of a state root other than jrunc's seccomp cache. */
     static List<Path> leftovers(Path root) throws IOException {
         try (Stream<Path> s = Files.list(root)) {

@@ -26,14 +26,16 @@ public final class Container implements AutoCloseable {
     private final ContainerState created;
     private final boolean ourChild;
     private final Pipes pipes;
+    private final Terminal tty;
     private final Object reap = new Object();
     private Integer exitCode;
 
-    Container(Engine engine, ContainerState created, boolean ourChild, Pipes pipes) {
+    Container(Engine engine, ContainerState created, boolean ourChild, Pipes pipes, Terminal tty) {
         this.engine = engine;
         this.created = created;
         this.ourChild = ourChild;
         this.pipes = pipes;
+        this.tty = tty;
     }
 
     public String id() { return created.id(); }
@@ -98,10 +100,14 @@ public final class Container implements AutoCloseable {
         }
     }
 
-    /** The container's stdin (with {@link Stdio#pipes()}): close it to give the process end-of-file. */
-    public OutputStream stdin() { return pipe().stdin; }
+    /**
+     * The container's stdin: with {@link Stdio#pipes()} close it to give the process end-of-file; with
+     * {@link Stdio#terminal()} it writes to the terminal.
+     */
+    public OutputStream stdin() { return tty != null ? tty.stdin : pipe().stdin; }
 
-    public InputStream stdout() { return pipe().stdout; }
+    /** Its stdout (with {@link Stdio#terminal()}: the terminal's output, stderr included). */
+    public InputStream stdout() { return tty != null ? tty.stdout : pipe().stdout; }
 
     public InputStream stderr() { return pipe().stderr; }
 
@@ -118,7 +124,7 @@ public final class Container implements AutoCloseable {
     /** Runs args in the container with the container's process settings (user, env, cwd, caps...). */
     public ContainerProcess exec(List<String> args, Stdio stdio) {
         Spec.Process base = engine.savedSpec(id()).process();
-        Spec.Process p = new Spec.Process(stdio.kind == Stdio.Kind.CONSOLE, base.consoleSize(), base.user(),
+        Spec.Process p = new Spec.Process(stdio.kind == Stdio.Kind.CONSOLE || stdio.kind == Stdio.Kind.TERMINAL, base.consoleSize(), base.user(),
                 List.copyOf(args), null, base.env() == null ? List.of() : new ArrayList<>(base.env()), base.cwd(),
                 base.capabilities(), base.rlimits(), base.noNewPrivileges(), base.apparmorProfile(), base.oomScoreAdj(),
                 base.selinuxLabel(), base.scheduler(), base.ioPriority(), base.execCPUAffinity());
@@ -128,17 +134,20 @@ public final class Container implements AutoCloseable {
     /** Runs a process described in full (runc exec --process). */
     public ContainerProcess exec(Spec.Process process, Stdio stdio) {
         Pipes p = stdio.kind == Stdio.Kind.PIPES ? Pipes.open(engine.kernel()) : null;
+        Terminal t = stdio.kind == Stdio.Kind.TERMINAL ? Terminal.listen(engine.kernel()) : null;
         int[] fds = p != null ? p.childFds : stdio.kind == Stdio.Kind.FDS ? new int[]{stdio.in, stdio.out, stdio.err} : null;
+        String console = stdio.kind == Stdio.Kind.CONSOLE ? stdio.consoleSocket : t != null ? t.path() : null;
         int pid;
         try {
-            pid = engine.exec(new ExecOptions(id(), process, null, stdio.kind == Stdio.Kind.CONSOLE ? stdio.consoleSocket : null,
-                    null, 0, false, null), null, fds);
+            pid = engine.exec(new ExecOptions(id(), process, null, console, null, 0, false, null), null, fds);
+            if (t != null) t.receive();
         } catch (RuntimeException e) {
             if (p != null) p.closeAll();
+            if (t != null) t.close();
             throw e;
         }
         if (p != null) p.closeChildEnds();
-        return new ContainerProcess(engine, pid, p);
+        return new ContainerProcess(engine, pid, p, t);
     }
 
     /** Deletes the container (runc delete); force: kills it first if it is still running. */
@@ -146,6 +155,7 @@ public final class Container implements AutoCloseable {
         engine.delete(id(), force);
         if (ourChild) reapIfExited();
         if (pipes != null) pipes.closeAll();
+        if (tty != null) tty.close();
     }
 
     /** delete --force; nothing of the container is left afterwards. */

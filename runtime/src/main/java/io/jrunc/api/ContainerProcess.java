@@ -9,12 +9,14 @@ public final class ContainerProcess {
     private final Engine engine;
     private final int pid;
     private final Pipes pipes;
+    private final Terminal tty;
     private Integer exitCode;
 
-    ContainerProcess(Engine engine, int pid, Pipes pipes) {
+    ContainerProcess(Engine engine, int pid, Pipes pipes, Terminal tty) {
         this.engine = engine;
         this.pid = pid;
         this.pipes = pipes;
+        this.tty = tty;
     }
 
     /** Its host pid. */
@@ -29,9 +31,9 @@ public final class ContainerProcess {
         return exitCode;
     }
 
-    public OutputStream stdin() { return pipe().stdin; }
+    public OutputStream stdin() { return tty != null ? tty.stdin : pipe().stdin; }
 
-    public InputStream stdout() { return pipe().stdout; }
+    public InputStream stdout() { return tty != null ? tty.stdout : pipe().stdout; }
 
     public InputStream stderr() { return pipe().stderr; }
 

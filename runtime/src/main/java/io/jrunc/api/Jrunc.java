@@ -65,6 +65,8 @@ public final class Jrunc {
     public Container create(String id, Path bundle, Stdio stdio) {
         CreateOptions o = CreateOptions.of(id, bundle);
         if (stdio.kind == Stdio.Kind.CONSOLE) o = o.withConsoleSocket(stdio.consoleSocket);
+        Terminal tty = stdio.kind == Stdio.Kind.TERMINAL ? Terminal.listen(engine.kernel()) : null;
+        if (tty != null) o = o.withConsoleSocket(tty.path());
         Pipes pipes = stdio.kind == Stdio.Kind.PIPES ? Pipes.open(engine.kernel()) : null;
         int[] fds = pipes != null ? pipes.childFds : stdio.kind == Stdio.Kind.FDS ? new int[]{stdio.in, stdio.out, stdio.err} : null;
         ContainerState st;
@@ -72,10 +74,20 @@ public final class Jrunc {
             st = engine.create(o, null, fds);
         } catch (RuntimeException e) {
             if (pipes != null) pipes.closeAll();
+            if (tty != null) tty.close();
             throw e;
         }
         if (pipes != null) pipes.closeChildEnds();
-        return new Container(engine, st, true, pipes);
+        Container c = new Container(engine, st, true, pipes, tty);
+        if (tty != null) {
+            try {
+                tty.receive();
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
     }
 
     /**
@@ -96,7 +108,7 @@ public final class Jrunc {
     /** A container of this root, created by anyone. */
     public Container get(String id) {
         ContainerState st = engine.load(id);
-        return new Container(engine, st, false, null);
+        return new Container(engine, st, false, null, null);
     }
 
     /** Every container of this root (sorted by id); those whose state cannot be read are left out. */

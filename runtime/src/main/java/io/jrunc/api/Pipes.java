@@ -2,16 +2,13 @@ package io.jrunc.api;
 
 import io.jrunc.sys.Linux;
 import java.io.FileInputStream;
-import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Three pipes for a container's stdio: the child's ends go to the spawn (then are closed here, so the
- * caller sees end-of-file when the container is done), this JVM's ends become streams. The streams are
- * opened through /proc/self/fd (Java has no stream over a bare descriptor) and the raw fds closed.
+ * caller sees end-of-file when the container is done), this JVM's ends become streams that own them.
  */
 final class Pipes {
     final int[] childFds;
@@ -33,16 +30,13 @@ final class Pipes {
         try {
             out = sys.pipe();
             err = sys.pipe();
-            OutputStream w = new FileOutputStream("/proc/self/fd/" + in[1]);
-            InputStream r = new FileInputStream("/proc/self/fd/" + out[0]);
-            InputStream e = new FileInputStream("/proc/self/fd/" + err[0]);
-            sys.close(in[1]);
-            sys.close(out[0]);
-            sys.close(err[0]);
+            OutputStream w = new FileOutputStream(sys.fileDescriptor(in[1], false));
+            InputStream r = new FileInputStream(sys.fileDescriptor(out[0], false));
+            InputStream e = new FileInputStream(sys.fileDescriptor(err[0], false));
             return new Pipes(sys, new int[]{in[0], out[1], err[1]}, w, r, e);
-        } catch (FileNotFoundException x) {
+        } catch (RuntimeException x) {
             for (int[] p : new int[][]{in, out, err}) if (p != null) { sys.close(p[0]); sys.close(p[1]); }
-            throw new UncheckedIOException(x);
+            throw x;
         }
     }
 

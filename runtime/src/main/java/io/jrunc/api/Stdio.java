@@ -7,12 +7,15 @@ package io.jrunc.api;
  * <li>{@link #pipes()}: three new pipes, read and written through {@link Container#stdin()},
  *     {@link Container#stdout()}, {@link Container#stderr()};</li>
  * <li>{@link #fds(int, int, int)}: descriptors the caller owns (files, sockets; -1 keeps this JVM's);</li>
- * <li>{@link #consoleSocket(String)}: a pseudo-terminal (process.terminal true), whose master is sent
- *     to the AF_UNIX socket at that path, as runc's --console-socket.</li>
+ * <li>{@link #terminal()}: a pseudo-terminal (the config's process.terminal must be true) whose master
+ *     this JVM receives: {@link Container#stdin()} writes to it, {@link Container#stdout()} reads it
+ *     (stderr is merged into it, as on any terminal);</li>
+ * <li>{@link #consoleSocket(String)}: a pseudo-terminal whose master is sent to the caller's AF_UNIX
+ *     socket at that path, as runc's --console-socket.</li>
  * </ul>
  */
 public final class Stdio {
-    enum Kind { INHERIT, PIPES, FDS, CONSOLE }
+    enum Kind { INHERIT, PIPES, FDS, CONSOLE, TERMINAL }
 
     final Kind kind;
     final int in, out, err;
@@ -28,10 +31,13 @@ public final class Stdio {
 
     private static final Stdio INHERIT = new Stdio(Kind.INHERIT, -1, -1, -1, null);
     private static final Stdio PIPES = new Stdio(Kind.PIPES, -1, -1, -1, null);
+    private static final Stdio TERMINAL = new Stdio(Kind.TERMINAL, -1, -1, -1, null);
 
     public static Stdio inherit() { return INHERIT; }
 
     public static Stdio pipes() { return PIPES; }
+
+    public static Stdio terminal() { return TERMINAL; }
 
     public static Stdio fds(int in, int out, int err) { return new Stdio(Kind.FDS, in, out, err, null); }
 

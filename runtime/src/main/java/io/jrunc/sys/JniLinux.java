@@ -42,5 +42,7 @@ final class JniLinux implements Linux {
     @Override public void sendFd(String socketPath, byte[] data, int fd) { Native.sendFd(socketPath, data, fd); }
     @Override public String strerror(int errno) { return Native.strerror(errno); }
     @Override public int listenUnix(String path) { return Native.listenUnix(path); }
+    @Override public int accept(int fd, int timeoutMs) { return Native.accept(fd, timeoutMs); }
+    @Override public java.io.FileDescriptor fileDescriptor(int fd, boolean dup) { return Native.fileDescriptor(fd, dup); }
     @Override public int sealedCopy(String path) { return Native.sealedCopy(path); }
 }

@@ -36,6 +36,10 @@ public interface Linux {
     void sendFd(String socketPath, byte[] data, int fd);
     String strerror(int errno);
     int listenUnix(String path);
+    /** accept4 with O_CLOEXEC, waiting at most timeoutMs (negative: forever). */
+    int accept(int fd, int timeoutMs);
+    /** A java.io.FileDescriptor that owns fd (dup: a CLOEXEC duplicate), for streams over the descriptor itself. */
+    java.io.FileDescriptor fileDescriptor(int fd, boolean dup);
     int sealedCopy(String path);
 
     /** The process' start time in clock ticks since boot (/proc/PID/stat field 22), or -1 if it does not exist. */

@@ -79,6 +79,12 @@ final class Native {
     /** socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC) bound to path and listening (backlog 1); returns the fd. */
     static native int listenUnix(String path);
 
+    /** A FileDescriptor owning fd (dup: a CLOEXEC duplicate of fd), for Java streams over it. */
+    static native java.io.FileDescriptor fileDescriptor(int fd, boolean dup);
+
+    /** accept4(SOCK_CLOEXEC) on a listening socket, waiting at most timeoutMs (negative: forever); returns the fd. */
+    static native int accept(int fd, int timeoutMs);
+
     /** A sealed memfd copy of the file at path (CLOEXEC); exec it through /proc/self/fd/N. */
     static native int sealedCopy(String path);
 }
