@@ -149,7 +149,7 @@ final class Create {
     }
 
     private void spawn(byte[] plan) {
-        init = InitChannel.spawn(sys, plan, o.preserveFds(), stdio, "reading the container's pid");
+        init = InitChannel.spawn(sys, e.initBinary(), plan, o.preserveFds(), stdio, "reading the container's pid");
         initPid = init.pid();
     }
 
