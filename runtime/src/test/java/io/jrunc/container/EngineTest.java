@@ -100,6 +100,14 @@ class EngineTest {
 
     Path dir(String id) { return root.resolve(id); }
 
+    static byte[] readAll(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     String cgdir(String id) { return tmp.resolve("cgroup").resolve(id).toString(); }
 
     static CreateOptions keep(String id, Path bundle) {
@@ -580,6 +588,48 @@ class EngineTest {
         }
 
         @Test
+        void theInitRefusedByItsCgroupIsUndone() {
+            cgroups.fail("addProcess", new JruncException("cannot join cgroup: no space left on device"));
+            JruncException x = assertThrows(JruncException.class, () -> engine().create(CreateOptions.of("c1", bundle())));
+            assertEquals("cannot join cgroup: no space left on device", x.getMessage());
+            assertNoGo();
+            assertInitKilledAndReaped(INIT_PID);
+            assertCgroupDestroyed("c1");
+            assertNothingLeft("c1");
+        }
+
+        @Test
+        void aPidfdSocketThatRefusesThePidfdUndoesAReadyContainerAndClosesThePidfd() {
+            sys.failOn("sendFd", 1, 111);
+            CreateOptions o = new CreateOptions("c1", bundle(), null, null, false, false, 0, tmp.resolve("pidfd.sock").toString(), false);
+            LinuxException x = assertThrows(LinuxException.class, () -> engine().create(o));
+            assertEquals("sendFd", x.call());
+            assertEquals(INIT_PID, sys.calls("pidfdOpen").get(0).arg(0));
+            assertInitKilledAndReaped(INIT_PID);
+            assertCgroupDestroyed("c1");
+            assertNothingLeft("c1"); // the pidfd too
+        }
+
+        @Test
+        void withoutAMountNamespaceTheMountsBeforeAreRecordedAndNothingIsUnmountedOnFailure() throws IOException {
+            sys.script(sys.pid(INIT_PID), eof());
+            Path b = bundleOf("""
+                    {"ociVersion":"1.3.0","root":{"path":"rootfs"},"mounts":[{"destination":"/dev","type":"tmpfs","source":"tmpfs"}],
+                     "process":{"args":["/bin/app"],"cwd":"/"},"linux":{"namespaces":[{"type":"pid"}]}}""");
+            assertThrows(JruncException.class, () -> engine().create(CreateOptions.of("c1", b)));
+            // nothing is mounted under the temp rootfs: the undo finds nothing of the container's to detach
+            assertTrue(sys.calls("umount2").isEmpty(), sys.calls().toString());
+            assertInitKilledAndReaped(INIT_PID);
+            assertCgroupDestroyed("c1");
+            assertNothingLeft("c1");
+
+            Engine e = engine();
+            e.create(CreateOptions.of("c2", bundleOf(new String(readAll(b.resolve("config.json")), StandardCharsets.UTF_8))));
+            assertTrue(Files.exists(dir("c2").resolve(io.jrunc.mount.SharedNamespaceMounts.FILE)));
+            assertTrue(Files.readString(dir("c2").resolve(StateStore.FAST)).contains("poststop 1\n"), "delete needs the JVM");
+        }
+
+        @Test
         void aFailingCleanupIsAWarningAndTheFirstErrorStands() {
             sys.script(sys.pid(INIT_PID), eof());
             cgroups.fail("destroy", new JruncException("rmdir " + cgdir("c1") + ": device or resource busy"));
@@ -697,6 +747,19 @@ class EngineTest {
             assertInitKilledAndReaped(EXEC_PID);
             assertTrue(sys.alive(INIT_PID));
             assertFalse(cgroups.events().stream().anyMatch(ev -> ev.startsWith("destroy")));
+            assertEquals(Set.of(), sys.openFds());
+        }
+
+        @Test
+        void anUnwritablePidFileKillsAndReapsTheReadyProcess() {
+            sys.script(sys.pid(EXEC_PID), msg("ready"));
+            ExecOptions o = exec(false, "/bin/ps");
+            Path pf = tmp.resolve("no-such-dir").resolve("exec.pid");
+            ExecOptions withPidFile = new ExecOptions(o.id(), o.process(), pf.toString(), null, null, 0, false, null);
+            JruncException x = assertThrows(JruncException.class, () -> e.exec(withPidFile));
+            assertTrue(x.getMessage().startsWith("cannot write " + pf), x.getMessage());
+            assertInitKilledAndReaped(EXEC_PID);
+            assertTrue(sys.alive(INIT_PID));
             assertEquals(Set.of(), sys.openFds());
         }
 
