@@ -149,7 +149,7 @@ final class Create {
     }
 
     private void spawn(byte[] plan) {
-        init = InitChannel.spawn(sys, plan, o.preserveFds(), stdio, "reading the container's pid");
+        init = InitChannel.spawn(sys, e.initBinary(), plan, o.preserveFds(), stdio, "reading the container's pid");
         initPid = init.pid();
     }
 
@@ -163,8 +163,9 @@ final class Create {
         cg.addProcess(initPid);
         if (e.inCgroup != null) e.inCgroup.run();
         Trace.mark("init in cgroup");
+        // createdCgroup: false when rootless create fell back to no cgroup (as the first state.json says)
         st = new ContainerState(o.id(), initPid, start, bundle.dir().toString(), rootfs.toString(), created, "",
-                annotations(), cg.paths(), true, cg.systemd(), o.noNewKeyring());
+                annotations(), cg.paths(), !cg.paths().isEmpty(), cg.systemd(), o.noNewKeyring());
         e.store.save(st);
     }
 

@@ -42,6 +42,8 @@ public final class Engine {
     final Path seccompCache;
     /** Called once the new process is in its cgroup (the CLI ends its cgroup prewarm there); may be null. */
     final Runnable inCgroup;
+    /** jrunc-init (null: {@link io.jrunc.sys.Home#initBinary()}, looked up when first spawned). */
+    private final Path initBinary;
     private volatile HostFacts host;
 
     private Engine(Builder b) {
@@ -54,6 +56,7 @@ public final class Engine {
                 : io.jrunc.sys.Rootless.cgroups(b.rootlessFlag, this.sys.geteuid());
         this.seccompCache = b.seccompCache ? store.root().resolve(StateStore.SECCOMP_CACHE) : null;
         this.inCgroup = b.inCgroup;
+        this.initBinary = b.initBinary;
         this.host = b.host;
     }
 
@@ -71,6 +74,7 @@ public final class Engine {
         private boolean seccompCache = true;
         private Runnable inCgroup;
         private HostFacts host;
+        private Path initBinary;
 
         private Builder(Path root) { this.root = root; }
 
@@ -90,6 +94,8 @@ public final class Engine {
         public Builder onJoinedCgroup(Runnable r) { inCgroup = r; return this; }
         /** The host's facts for the planner (default: read from this host when first needed). */
         public Builder hostFacts(HostFacts h) { host = h; return this; }
+        /** The jrunc-init binary to spawn (default: found by io.jrunc.sys.Home; a fake kernel takes any path). */
+        public Builder initBinary(Path p) { initBinary = p; return this; }
         public Engine build() { return new Engine(this); }
     }
 
@@ -99,6 +105,8 @@ public final class Engine {
     public static List<io.jrunc.plan.Planner.CgroupBind> cgroupBinds(Cgroup cg) { return Create.cgroupBinds(cg); }
 
     public Linux kernel() { return sys; }
+
+    Path initBinary() { return initBinary != null ? initBinary : io.jrunc.sys.Home.initBinary(); }
 
     Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups); }
 

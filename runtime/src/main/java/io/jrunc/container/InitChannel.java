@@ -3,7 +3,6 @@ package io.jrunc.container;
 import io.jrunc.JruncException;
 import io.jrunc.bundle.Spec;
 import io.jrunc.seccomp.NotifyState;
-import io.jrunc.sys.Home;
 import io.jrunc.sys.Linux;
 import io.jrunc.sys.LinuxException;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +29,22 @@ final class InitChannel implements AutoCloseable {
      * returns the channel once the helper has exited and the new process' pid is known ({@link #pid()}).
      * preserveFds: fds 3..3+n-1 stay open in the container; stdio: fds for its 0, 1, 2 or null.
      */
-    static InitChannel spawn(Linux sys, byte[] plan, int preserveFds, int[] stdio, String what) {
+    static InitChannel spawn(Linux sys, java.nio.file.Path initBinary, byte[] plan, int preserveFds, int[] stdio, String what) {
         int[] sp = sys.socketpair();
         InitChannel ch = new InitChannel(sys, sp[0]);
+        int helper = -1;
+        boolean reaped = false;
         try {
             int[] keep = new int[1 + preserveFds];
             keep[0] = sp[1];
             for (int i = 0; i < preserveFds; i++) keep[1 + i] = 3 + i;
-            int helper;
-            int exe = sys.sealedCopy(Home.initBinary().toString());
+            int exe;
+            try {
+                exe = sys.sealedCopy(initBinary.toString());
+            } catch (RuntimeException x) {
+                sys.close(sp[1]);
+                throw x;
+            }
             try {
                 helper = sys.spawn("/proc/self/fd/" + exe, new String[]{"jrunc-init", "init", Integer.toString(sp[1])},
                         new String[0], stdio, keep);
@@ -50,11 +56,18 @@ final class InitChannel implements AutoCloseable {
             String msg = ch.receive(60_000, what, null);
             io.jrunc.sys.Trace.mark("pid received");
             sys.waitpid(helper, 0);
+            reaped = true;
             if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
             ch.pid = Integer.parseInt(msg.substring(4).trim());
             return ch;
         } catch (RuntimeException e) {
             ch.close();
+            // The helper is our child: reap it (killed first, in case it hangs), or a failed spawn leaves a
+            // zombie in a long-lived JVM. Not reaped yet, its pid cannot have been reused.
+            if (helper > 0 && !reaped) {
+                try { sys.kill(helper, Signals.SIGKILL); } catch (LinuxException ignored) { }
+                try { sys.waitpid(helper, 0); } catch (LinuxException ignored) { }
+            }
             throw e;
         }
     }
