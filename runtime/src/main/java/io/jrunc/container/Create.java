@@ -67,20 +67,30 @@ final class Create {
         rootfs = rootfs(spec, bundle.dir());
         if (e.store.exists(o.id()) || Files.exists(e.store.dir(o.id()))) throw new ContainerExistsException(o.id());
         dir = e.store.createDir(o.id());
-        try (StateStore.Lock lock = e.store.lock(o.id())) {
-            stateDir(spec);
-            cgroup(spec);
-            byte[] plan = plan(spec);
-            spawn(plan);
-            joinCgroup();
-            hooksAndGo(spec);
-            finish(spec);
-            return st;
-        } catch (RuntimeException | IOException | Error x) {
-            undo();
-            if (x instanceof IOException io) throw new JruncException(io.getMessage(), io);
-            if (x instanceof RuntimeException r) throw r;
-            throw (Error) x;
+        StateStore.Lock lock;
+        try {
+            lock = e.store.lock(o.id());
+        } catch (RuntimeException x) {
+            e.store.removeDir(o.id());
+            throw x;
+        }
+        // undo runs under the lock too: a `delete` waiting for it must not clean up alongside
+        try (lock) {
+            try {
+                stateDir(spec);
+                cgroup(spec);
+                byte[] plan = plan(spec);
+                spawn(plan);
+                joinCgroup();
+                hooksAndGo(spec);
+                finish(spec);
+                return st;
+            } catch (RuntimeException | IOException | Error x) {
+                undo();
+                if (x instanceof IOException io) throw new JruncException(io.getMessage(), io);
+                if (x instanceof RuntimeException r) throw r;
+                throw (Error) x;
+            }
         }
     }
 

@@ -52,7 +52,7 @@ public final class StateStore {
             Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx--x--x"));
             return d;
         } catch (FileAlreadyExistsException e) {
-            throw new JruncException("container with given ID already exists: " + id);
+            throw new io.jrunc.ContainerExistsException(id); // lost a race with another create of this id
         } catch (IOException e) {
             throw new JruncException("cannot create state directory for " + id + ": " + JruncException.errno(e), e);
         }

@@ -439,6 +439,18 @@ final class FakeLinux implements Linux {
     }
 
     @Override
+    public int accept(int fd, int timeoutMs) {
+        call("accept", fd, timeoutMs);
+        return fd();
+    }
+
+    @Override
+    public java.io.FileDescriptor fileDescriptor(int fd, boolean dup) {
+        call("fileDescriptor", fd, dup);
+        throw new UnsupportedOperationException("the fake has no real descriptors");
+    }
+
+    @Override
     public int sealedCopy(String path) {
         call("sealedCopy", path);
         return fd();
