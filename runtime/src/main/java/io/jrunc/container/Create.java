@@ -205,11 +205,9 @@ final class Create {
     private void finish(Spec spec) {
         if (o.pidfdSocket() != null) sendPidfd(sys, o.pidfdSocket(), initPid);
         if (o.pidFile() != null) writePidFile(Path.of(o.pidFile()), initPid);
-        Map<String, String> cp = cg.paths();
-        String freezer = cp.containsKey("freezer") ? cp.get("freezer") + "/freezer.state"
-                : cp.containsKey("") ? cp.get("") + "/cgroup.events" : null;
         Spec.Hooks hk = spec.hooks();
-        e.store.saveFast(st, freezer, e.cgroups.load(st.cgroupPaths(), null, e.cgroupEnv()).procsDir(),
+        Cgroup files = e.cgroups.load(st.cgroupPaths(), null, e.cgroupEnv());
+        e.store.saveFast(st, files.freezerStateFile(), files.procsDir(),
                 hk != null && hk.poststart() != null && !hk.poststart().isEmpty(),
                 // "poststop" tells the front that delete needs the JVM: also to unmount what a container
                 // without a mount namespace of its own mounted in the runtime's
