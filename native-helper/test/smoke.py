@@ -11,12 +11,14 @@ import os, shutil, signal, socket, struct, subprocess, sys, tempfile, time, arra
 HERE = os.path.dirname(os.path.abspath(__file__))
 INIT = os.environ.get("JRUNC_INIT", os.path.join(HERE, "..", "target", "jrunc-init"))
 
-# Tags (io.jrunc.plan.Tag)
-CLONE_FLAGS, NS_JOIN, UID_MAP, GID_MAP, SETGROUPS, TIME_OFFSETS, ROOTFS, ROOTFS_PROPAGATION, ROOT_READONLY, \
-    NO_PIVOT, MOUNT, DEVICE, SYMLINK, MASK, READONLY_PATH, SYSCTL, HOSTNAME, DOMAINNAME, RLIMIT, OOM_SCORE_ADJ, \
-    UID, GID, ADDITIONAL_GIDS, UMASK, CAPS, NO_NEW_PRIVS, SECCOMP, CWD, ARG, ENV, TERMINAL, CONSOLE_SOCKET, \
-    CONSOLE_SIZE, PRESERVE_FDS, HOOK, FIFO_PATH, PERSONALITY = range(1, 38)
-APPARMOR_EXEC, SELINUX_EXEC, MASK_DATA, LSM_AFTER_HOOKS = range(39, 43)
+# Tags: the top-level enum of ../src/plan.h (T_<NAME>), the one the helper is built with (io.jrunc.plan.Tag is
+# checked against the same header by SyncVocabularyTest), so no third copy of the numbers lives here.
+def _plan_tags():
+    import re
+    with open(os.path.join(HERE, "..", "src", "plan.h")) as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"\bT_([A-Z_]+[A-Z])\s*=\s*(\d+)", text)}
+globals().update(_plan_tags())
 
 CLONE_NEWTIME, CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, \
     CLONE_NEWNET = 0x80, 0x20000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000
