@@ -179,7 +179,14 @@ static bool flag01(const char *s, int *v) {
 
 /* `fast` (docs/state-format.md): "v2", then "key value" lines; keys this reader does not know are skipped. */
 static bool parse_fast(char *buf, struct fast *f) {
-    memset(f, 0, sizeof(*f));
+    /* Field by field, not memset: the struct is ~26 KiB, mostly buffers that stay unused, and every page touched is
+     * a page fault (a few microseconds of this ~0.5 ms process). A new field must be cleared here. */
+    f->pid = 0;
+    f->starttime = f->owner_uid = 0;
+    f->freezer[0] = f->frozen[0] = f->thawed[0] = f->freezer_self[0] = 0;
+    f->poststart = f->poststop = f->systemd = f->ncgroups = 0;
+    f->has_procs = f->has_bundle = f->has_created = f->has_owner = false;
+    f->procs[0] = f->bundle[0] = f->created[0] = f->owner[0] = 0;
     size_t len = strlen(buf);
     if (len == 0 || buf[len - 1] != '\n') return false; /* Java ends every line: anything else is cut short */
     bool pid = false, st = false, ok = true;
@@ -290,18 +297,22 @@ struct status_rule {
 };
 
 struct signame {
-    char name[16];
+    const char *name; /* in the facts' text */
     int num;
 };
 
-/* front.facts (written by the build, io.jrunc.cli.FrontCache; docs/front.md): the rules this front applies. */
+/*
+ * front.facts (written by the build, io.jrunc.cli.FrontCache; docs/front.md): the rules this front applies. Static
+ * and pointing into the file's text, which is static too: large stack frames cost a page fault per 4 KiB (the
+ * compiler probes every page of them), and a page fault is a few microseconds of this ~0.5 ms process.
+ */
 struct facts {
     int nrules;
     struct status_rule rules[8];
     int sig_default, sig_max;
     int nsigs;
     struct signame sigs[160];
-    char allow_kill[80], allow_start[80], allow_delete[80]; /* " status status " */
+    const char *allow_kill, *allow_start, *allow_delete; /* "status status ..." */
 };
 
 static bool parse_int(const char *s, int max, int *v) {
@@ -313,7 +324,8 @@ static bool parse_int(const char *s, int max, int *v) {
 
 /* All-or-nothing, as front.stamp: a key this front does not know voids the facts (it may be a rule it would miss). */
 static bool parse_facts(char *buf, struct facts *fx, unsigned long long jar_size) {
-    memset(fx, 0, sizeof(*fx));
+    fx->nrules = fx->nsigs = 0;
+    fx->allow_kill = fx->allow_start = fx->allow_delete = NULL;
     size_t len = strlen(buf);
     if (len == 0 || buf[len - 1] != '\n') return false;
     bool jar = false, def = false, max = false;
@@ -356,37 +368,45 @@ static bool parse_facts(char *buf, struct facts *fx, unsigned long long jar_size
             if (!w || fx->nsigs == (int)(sizeof(fx->sigs) / sizeof(fx->sigs[0]))) return false;
             *w = 0;
             struct signame *g = &fx->sigs[fx->nsigs++];
-            if (!copy(g->name, sizeof(g->name), v) || !parse_int(w + 1, 64, &g->num)) return false;
+            g->name = v;
+            if (!*v || !parse_int(w + 1, 64, &g->num)) return false;
         } else if (!strcmp(line, "allow")) {
-            char *dst = !w ? NULL : !strncmp(v, "kill ", 5) ? fx->allow_kill : !strncmp(v, "start ", 6) ? fx->allow_start
-                      : !strncmp(v, "delete ", 7) ? fx->allow_delete : NULL;
-            if (!dst || (size_t)snprintf(dst, 80, "%s ", w) >= 80) return false;
+            const char **dst = !w ? NULL : !strncmp(v, "kill ", 5) ? &fx->allow_kill : !strncmp(v, "start ", 6) ? &fx->allow_start
+                             : !strncmp(v, "delete ", 7) ? &fx->allow_delete : NULL;
+            if (!dst || strlen(w + 1) > 64) return false;
+            *dst = w + 1;
         } else {
             return false;
         }
     }
-    return jar && def && max && fx->nrules > 0 && fx->rules[fx->nrules - 1].test == TEST_ALWAYS && fx->allow_kill[0] &&
-           fx->allow_start[0] && fx->allow_delete[0];
+    return jar && def && max && fx->nrules > 0 && fx->rules[fx->nrules - 1].test == TEST_ALWAYS && fx->allow_kill &&
+           fx->allow_start && fx->allow_delete;
 }
 
 /* front.facts next to the jar, only while it is no older than the jar and names the jar's size. */
 static bool load_facts(const char *home, struct facts *fx) {
-    char jar[4200], path[4300], buf[16384];
+    static char buf[8192]; /* the text fx points into */
+    char path[4300];
     struct stat jst, fst;
-    if (!launch_jar(home, jar, sizeof(jar)) || stat(jar, &jst) < 0) return false;
-    char *slash = strrchr(jar, '/');
-    if (!slash) return false;
-    snprintf(path, sizeof(path), "%.*s/front.facts", (int)(slash - jar), jar);
+    /* the jar launch_jar would pick (the checkout's, else the install's), by stat alone: one syscall less */
+    const char *dir = "runtime/target";
+    snprintf(path, sizeof(path), "%s/%s/jrunc.jar", home, dir);
+    if (stat(path, &jst) < 0) {
+        dir = "lib";
+        snprintf(path, sizeof(path), "%s/%s/jrunc.jar", home, dir);
+        if (stat(path, &jst) < 0) return false;
+    }
+    if (!S_ISREG(jst.st_mode)) return false;
+    snprintf(path, sizeof(path), "%s/%s/front.facts", home, dir);
     return read_text_at(AT_FDCWD, path, buf, sizeof(buf), &fst) && not_older(&fst, &jst) &&
            parse_facts(buf, fx, (unsigned long long)jst.st_size);
 }
 
 /* Whether the front's way of doing cmd is Java's in this status (front.facts "allow"). */
 static bool allowed(const char *list, const struct status_rule *st) {
-    char word[24];
+    char word[24], padded[80];
     snprintf(word, sizeof(word), " %s ", st->name);
-    char padded[96];
-    snprintf(padded, sizeof(padded), " %s", list);
+    snprintf(padded, sizeof(padded), " %s ", list);
     return strstr(padded, word) != NULL;
 }
 
@@ -1005,7 +1025,7 @@ int front_main(int argc, char **argv, const char *home) {
        euid but 0 and for euid 0 in a user namespace (rootless podman) when XDG_RUNTIME_DIR is set */
     if (!root_given && (geteuid() != 0 || (nonempty(getenv("XDG_RUNTIME_DIR")) && in_userns()))) return FALLBACK;
     if (!*root || dotdot(root)) return FALLBACK;
-    struct facts fx;
+    static struct facts fx;
     if (!strcmp(cmd, "list")) return load_facts(home, &fx) ? do_list(root, argc - i, argv + i, &fx) : FALLBACK;
     if (!strcmp(cmd, "ps")) return do_ps(root, argc - i, argv + i);
     bool force = false;
