@@ -51,7 +51,7 @@ final class FrontCache {
                 null, false);
         for (StateStore.StatusRule r : StateStore.STATUS_RULES) {
             Object pid = probe.toOci(r.status()).get("pid");
-            sb.append("status ").append(r.status()).append(' ').append(r.test().name().toLowerCase())
+            sb.append("status ").append(r.status()).append(' ').append(r.test().name().toLowerCase(java.util.Locale.ROOT))
                     .append(Integer.valueOf(4242).equals(pid) ? " pid" : " 0").append('\n');
         }
         sb.append("signal-default ").append(Signals.parse(null)).append('\n');
