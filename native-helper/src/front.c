@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #define FALLBACK FRONT_FALLBACK
@@ -32,7 +31,9 @@
 struct fast {
     long pid;
     unsigned long long starttime;
-    char freezer[512]; /* freezer.state (v1) or cgroup.events (v2), or "-" */
+    /* How to tell `paused` (StateStore.FreezeFacts): the file, what it reads when frozen and when thawed, and
+     * (v1) the file that must not read "0" for frozen to count. */
+    char freezer[512], frozen[32], thawed[32], freezer_self[512];
     int poststart, poststop;
     int systemd; /* a systemd unit holds the cgroup: delete must stop it over D-Bus (the JVM's) */
     int ncgroups;
@@ -78,6 +79,8 @@ static int read_at(int dirfd, const char *path, bool nofollow, char *buf, size_t
 }
 
 static int read_file(const char *path, char *buf, size_t size) { return read_at(AT_FDCWD, path, false, buf, size, NULL); }
+
+static bool not_older(const struct stat *a, const struct stat *b);
 
 /* A growing output buffer; any failure (or more than 64 MiB) sets fail and the command falls back. */
 struct out {
@@ -174,9 +177,16 @@ static bool flag01(const char *s, int *v) {
     return true;
 }
 
-/* `fast` (docs/state-format.md): "v1", then "key value" lines; keys this reader does not know are skipped. */
+/* `fast` (docs/state-format.md): "v2", then "key value" lines; keys this reader does not know are skipped. */
 static bool parse_fast(char *buf, struct fast *f) {
-    memset(f, 0, sizeof(*f));
+    /* Field by field, not memset: the struct is ~26 KiB, mostly buffers that stay unused, and every page touched is
+     * a page fault (a few microseconds of this ~0.5 ms process). A new field must be cleared here. */
+    f->pid = 0;
+    f->starttime = f->owner_uid = 0;
+    f->freezer[0] = f->frozen[0] = f->thawed[0] = f->freezer_self[0] = 0;
+    f->poststart = f->poststop = f->systemd = f->ncgroups = 0;
+    f->has_procs = f->has_bundle = f->has_created = f->has_owner = false;
+    f->procs[0] = f->bundle[0] = f->created[0] = f->owner[0] = 0;
     size_t len = strlen(buf);
     if (len == 0 || buf[len - 1] != '\n') return false; /* Java ends every line: anything else is cut short */
     bool pid = false, st = false, ok = true;
@@ -185,7 +195,7 @@ static bool parse_fast(char *buf, struct fast *f) {
         next = strchr(line, '\n');
         *next++ = 0;
         if (lineno++ == 0) {
-            if (strcmp(line, "v1")) return false;
+            if (strcmp(line, "v2")) return false;
             continue;
         }
         char *v = strchr(line, ' ');
@@ -195,6 +205,9 @@ static bool parse_fast(char *buf, struct fast *f) {
         if (!strcmp(line, "pid")) ok = pid = parse_ull(v, &n) && n > 0 && n <= 0x7fffffff && (f->pid = (long)n) > 0;
         else if (!strcmp(line, "starttime")) ok = st = parse_ull(v, &f->starttime);
         else if (!strcmp(line, "freezer")) ok = copy(f->freezer, sizeof(f->freezer), v);
+        else if (!strcmp(line, "frozen")) ok = copy(f->frozen, sizeof(f->frozen), v);
+        else if (!strcmp(line, "thawed")) ok = copy(f->thawed, sizeof(f->thawed), v);
+        else if (!strcmp(line, "freezer-self")) ok = copy(f->freezer_self, sizeof(f->freezer_self), v);
         else if (!strcmp(line, "poststart")) ok = flag01(v, &f->poststart);
         else if (!strcmp(line, "poststop")) ok = flag01(v, &f->poststop);
         else if (!strcmp(line, "systemd")) f->systemd = 1;
@@ -209,7 +222,7 @@ static bool parse_fast(char *buf, struct fast *f) {
             f->has_owner = name && parse_ull(v, &f->owner_uid) && copy(f->owner, sizeof(f->owner), name);
         }
     }
-    return ok && pid && st && f->freezer[0];
+    return ok && pid && st && f->freezer[0] && f->frozen[0] && f->thawed[0];
 }
 
 /* read_at for text: false unless it is all there, and has no NUL byte (Java writes none). */
@@ -244,76 +257,231 @@ static bool alive(const struct fast *f) {
     return strtoull(p + 1, NULL, 10) == f->starttime && state != 'Z' && state != 'X' && state != 'x';
 }
 
-static bool frozen(const struct fast *f) {
+/* Strips ASCII white space at both ends, as Java's strip() does for ASCII; false for a non-ASCII byte. */
+static bool strip(char *s) {
+    size_t n = strlen(s), a = 0;
+    if (!ascii(s, n)) return false;
+    while (n > 0 && strchr(" \t\n\v\f\r", s[n - 1])) n--;
+    while (a < n && strchr(" \t\n\v\f\r", s[a])) a++;
+    memmove(s, s + a, n - a);
+    s[n - a] = 0;
+    return true;
+}
+
+/*
+ * The FROZEN test with the facts `fast` carries (StateStore.FreezeFacts): 1 frozen, 0 not, -1 not certain (the
+ * JVM's: v1's FREEZING settles there). An unreadable file is not frozen, as Java's Fs.read gives null.
+ */
+static int frozen(const struct fast *f) {
     char buf[256];
-    if (!strcmp(f->freezer, "-") || read_file(f->freezer, buf, sizeof(buf)) < 0) return false;
-    return strstr(buf, "FROZEN") == buf || strstr(buf, "frozen 1");
+    if (!strcmp(f->freezer, "-")) return 0;
+    int n = read_file(f->freezer, buf, sizeof(buf));
+    if (n == TOO_BIG || (n >= 0 && (strlen(buf) != (size_t)n || !strip(buf)))) return -1;
+    if (n < 0) return 0;
+    if (!strcmp(buf, f->thawed)) return 0;
+    if (strcmp(buf, f->frozen)) return -1;
+    if (!f->freezer_self[0]) return 1;
+    n = read_file(f->freezer_self, buf, sizeof(buf));
+    if (n == TOO_BIG || (n >= 0 && (strlen(buf) != (size_t)n || !strip(buf)))) return -1;
+    return n < 0 || strcmp(buf, "0") != 0; /* "0": frozen through an ancestor, not by itself (runc's GetState) */
 }
 
-/* As Java's StateStore.status: stopped, else paused (first, as in runc), else created while exec.fifo exists. */
-static const char *status_at(int dirfd, const char *fifo, const struct fast *f) {
-    struct stat st;
-    if (!alive(f)) return "stopped";
-    if (frozen(f)) return "paused";
-    return fstatat(dirfd, fifo, &st, 0) == 0 ? "created" : "running";
+/* ---------------------------------------------------------------- front.facts */
+
+enum { TEST_DEAD, TEST_FROZEN, TEST_FIFO, TEST_ALWAYS };
+
+struct status_rule {
+    char name[16];
+    int test;
+    bool shows_pid; /* false: `state` and `list` show pid 0 */
+};
+
+struct signame {
+    const char *name; /* in the facts' text */
+    int num;
+};
+
+/*
+ * front.facts (written by the build, io.jrunc.cli.FrontCache; docs/front.md): the rules this front applies. Static
+ * and pointing into the file's text, which is static too, and never cleared as a whole: every 4 KiB page touched
+ * is a page fault, a few microseconds of this ~0.5 ms process (a first version that copied the table into a
+ * memset struct on the stack cost ~40 us more per call than the front before it, docs/front.md).
+ */
+struct facts {
+    int nrules;
+    struct status_rule rules[8];
+    int sig_default, sig_max;
+    int nsigs;
+    struct signame sigs[160];
+    const char *allow_kill, *allow_start, *allow_delete; /* "status status ..." */
+};
+
+static bool parse_int(const char *s, int max, int *v) {
+    unsigned long long n;
+    if (!parse_ull(s, &n) || n > (unsigned long long)max) return false;
+    *v = (int)n;
+    return true;
 }
 
-static const char *status(const char *dir, const struct fast *f) {
+/* All-or-nothing, as front.stamp: a key this front does not know voids the facts (it may be a rule it would miss). */
+static bool parse_facts(char *buf, struct facts *fx, unsigned long long jar_size) {
+    fx->nrules = fx->nsigs = 0;
+    fx->allow_kill = fx->allow_start = fx->allow_delete = NULL;
+    size_t len = strlen(buf);
+    if (len == 0 || buf[len - 1] != '\n') return false;
+    bool jar = false, def = false, max = false;
+    int lineno = 0;
+    for (char *line = buf, *next; *line; line = next) {
+        next = strchr(line, '\n');
+        *next++ = 0;
+        if (lineno++ == 0) {
+            if (strcmp(line, "v1")) return false;
+            continue;
+        }
+        char *v = strchr(line, ' ');
+        if (!v) return false;
+        *v++ = 0;
+        unsigned long long n;
+        char *w = strchr(v, ' ');
+        if (!strcmp(line, "jar")) {
+            if (!parse_ull(v, &n) || n != jar_size) return false;
+            jar = true;
+        } else if (!strcmp(line, "status")) {
+            /* status <name> <dead|frozen|fifo|always> <pid|0> */
+            char *t = w ? w + 1 : NULL, *p = t ? strchr(t, ' ') : NULL;
+            if (!w || !p || fx->nrules == 8) return false;
+            *w = 0;
+            *p++ = 0;
+            struct status_rule *r = &fx->rules[fx->nrules++];
+            if (!copy(r->name, sizeof(r->name), v)) return false;
+            if (!strcmp(t, "dead")) r->test = TEST_DEAD;
+            else if (!strcmp(t, "frozen")) r->test = TEST_FROZEN;
+            else if (!strcmp(t, "fifo")) r->test = TEST_FIFO;
+            else if (!strcmp(t, "always")) r->test = TEST_ALWAYS;
+            else return false;
+            if (strcmp(p, "pid") && strcmp(p, "0")) return false;
+            r->shows_pid = !strcmp(p, "pid");
+        } else if (!strcmp(line, "signal-default")) {
+            if (!(def = parse_int(v, 64, &fx->sig_default))) return false;
+        } else if (!strcmp(line, "signal-max")) {
+            if (!(max = parse_int(v, 64, &fx->sig_max))) return false;
+        } else if (!strcmp(line, "signal")) {
+            if (!w || fx->nsigs == (int)(sizeof(fx->sigs) / sizeof(fx->sigs[0]))) return false;
+            *w = 0;
+            struct signame *g = &fx->sigs[fx->nsigs++];
+            g->name = v;
+            if (!*v || !parse_int(w + 1, 64, &g->num)) return false;
+        } else if (!strcmp(line, "allow")) {
+            const char **dst = !w ? NULL : !strncmp(v, "kill ", 5) ? &fx->allow_kill : !strncmp(v, "start ", 6) ? &fx->allow_start
+                             : !strncmp(v, "delete ", 7) ? &fx->allow_delete : NULL;
+            if (!dst || strlen(w + 1) > 64) return false;
+            *dst = w + 1;
+        } else {
+            return false;
+        }
+    }
+    return jar && def && max && fx->nrules > 0 && fx->rules[fx->nrules - 1].test == TEST_ALWAYS && fx->allow_kill &&
+           fx->allow_start && fx->allow_delete;
+}
+
+/* front.facts next to the jar, only while it is no older than the jar and names the jar's size. */
+static bool load_facts(const char *home, struct facts *fx) {
+    static char buf[8192]; /* the text fx points into */
+    char path[4300];
+    struct stat jst, fst;
+    /* the jar launch_jar would pick (the checkout's, else the install's), by stat alone: one syscall less */
+    const char *dir = "runtime/target";
+    snprintf(path, sizeof(path), "%s/%s/jrunc.jar", home, dir);
+    if (stat(path, &jst) < 0) {
+        dir = "lib";
+        snprintf(path, sizeof(path), "%s/%s/jrunc.jar", home, dir);
+        if (stat(path, &jst) < 0) return false;
+    }
+    if (!S_ISREG(jst.st_mode)) return false;
+    snprintf(path, sizeof(path), "%s/%s/front.facts", home, dir);
+    return read_text_at(AT_FDCWD, path, buf, sizeof(buf), &fst) && not_older(&fst, &jst) &&
+           parse_facts(buf, fx, (unsigned long long)jst.st_size);
+}
+
+/* Whether the front's way of doing cmd is Java's in this status (front.facts "allow"). */
+static bool allowed(const char *list, const struct status_rule *st) {
+    char word[24], padded[80];
+    snprintf(word, sizeof(word), " %s ", st->name);
+    snprintf(padded, sizeof(padded), " %s ", list);
+    return strstr(padded, word) != NULL;
+}
+
+/* The status rules of front.facts (StateStore.STATUS_RULES) in order; NULL when a test is not certain. */
+static const struct status_rule *status_at(int dirfd, const char *fifo, const struct fast *f, const struct facts *fx) {
+    for (int i = 0; i < fx->nrules; i++) {
+        const struct status_rule *r = &fx->rules[i];
+        int holds = 1;
+        struct stat st;
+        if (r->test == TEST_DEAD) holds = !alive(f);
+        else if (r->test == TEST_FROZEN) holds = frozen(f);
+        else if (r->test == TEST_FIFO) holds = fstatat(dirfd, fifo, &st, 0) == 0;
+        if (holds < 0) return NULL;
+        if (holds) return r;
+    }
+    return NULL;
+}
+
+static const struct status_rule *status(const char *dir, const struct fast *f, const struct facts *fx) {
     char path[4200];
     snprintf(path, sizeof(path), "%s/exec.fifo", dir);
-    return status_at(AT_FDCWD, path, f);
+    return status_at(AT_FDCWD, path, f, fx);
 }
 
 /*
  * A template (state.tmpl, list.tmpl) filled in: the first @PID@ and the first "@STATUS@" are Java's placeholders
  * (pid precedes status, and both precede every value taken from the bundle).
  */
-static bool fill(struct out *o, char *tmpl, const char *st, const struct fast *f) {
+static bool fill(struct out *o, char *tmpl, const struct status_rule *st, const struct fast *f) {
     char *s = strstr(tmpl, "\"@STATUS@\""), *p = strstr(tmpl, "@PID@");
-    if (!s || !p || p > s) return false;
+    if (!st || !s || !p || p > s) return false;
     char pid[32];
-    snprintf(pid, sizeof(pid), "%ld", !strcmp(st, "stopped") ? 0L : f->pid);
+    snprintf(pid, sizeof(pid), "%ld", st->shows_pid ? f->pid : 0L);
     put(o, tmpl, (size_t)(p - tmpl));
     puts_out(o, pid);
     put(o, p + 5, (size_t)(s - (p + 5)));
     puts_out(o, "\"");
-    puts_out(o, st);
+    puts_out(o, st->name);
     puts_out(o, "\"");
     puts_out(o, s + 10);
     return true;
 }
 
 /* state.tmpl is Java's exact `state` output with "@STATUS@" and @PID@ left to fill in. */
-static int do_state(const char *dir, const struct fast *f) {
+static int do_state(const char *dir, const struct fast *f, const struct facts *fx) {
     char path[4200], tmpl[65536];
     snprintf(path, sizeof(path), "%s/state.tmpl", dir);
     if (!read_text_at(AT_FDCWD, path, tmpl, sizeof(tmpl), NULL)) return FALLBACK;
     struct out o = {0};
-    if (!fill(&o, tmpl, status(dir, f), f)) {
+    if (!fill(&o, tmpl, status(dir, f, fx), f)) {
         free(o.p);
         return FALLBACK;
     }
     return emit_out(&o);
 }
 
-static int signal_number(const char *s) {
-    static const char *names[] = {"", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
-                                  "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
-                                  "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"};
+/* Signals.parse with front.facts' table: a number up to signal-max, or a NAME / SIGNAME of the table (any ASCII
+ * case); -1 for anything else (the JVM answers, or refuses). NULL: the default. */
+static int signal_number(const char *s, const struct facts *fx) {
+    if (!s) return fx->sig_default;
     if (*s >= '0' && *s <= '9') {
-        char *end;
-        long n = strtol(s, &end, 10);
-        return *end || n < 0 || n > 64 ? -1 : (int)n;
+        int n;
+        return parse_int(s, fx->sig_max, &n) ? n : -1;
     }
     if (!strncasecmp(s, "SIG", 3)) s += 3;
-    for (int i = 1; i < (int)(sizeof(names) / sizeof(names[0])); i++)
-        if (!strcasecmp(s, names[i])) return i;
-    return -1; /* RTMIN+n and friends: the JVM knows them */
+    for (int i = 0; i < fx->nsigs; i++)
+        if (!strcasecmp(s, fx->sigs[i].name)) return fx->sigs[i].num;
+    return -1;
 }
 
-static int do_kill(const char *dir, const struct fast *f, const char *sig_name) {
-    int sig = signal_number(sig_name ? sig_name : "TERM");
-    if (sig < 0 || !strcmp(status(dir, f), "stopped")) return FALLBACK;
+static int do_kill(const char *dir, const struct fast *f, const char *sig_name, const struct facts *fx) {
+    int sig = signal_number(sig_name, fx);
+    const struct status_rule *st = sig < 0 ? NULL : status(dir, f, fx);
+    if (!st || !allowed(fx->allow_kill, st)) return FALLBACK;
     int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)f->pid, 0);
     if (pidfd < 0) return FALLBACK;
     /* pidfd first, then the start time again: the signal can only reach the init we recorded. */
@@ -322,8 +490,9 @@ static int do_kill(const char *dir, const struct fast *f, const char *sig_name) 
     return rc;
 }
 
-static int do_start(const char *dir, const struct fast *f) {
-    if (f->poststart || strcmp(status(dir, f), "created") != 0) return FALLBACK;
+static int do_start(const char *dir, const struct fast *f, const struct facts *fx) {
+    const struct status_rule *st = f->poststart ? NULL : status(dir, f, fx);
+    if (!st || !allowed(fx->allow_start, st)) return FALLBACK;
     char path[4200];
     snprintf(path, sizeof(path), "%s/.lock", dir);
     int lock = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -365,8 +534,9 @@ static int do_start(const char *dir, const struct fast *f) {
  * delete of a stopped container without poststop hooks: rmdir its cgroups, remove the state directory.
  * A cgroup that still holds processes (EBUSY) needs killing: that, and any other surprise, is the JVM's.
  */
-static int do_delete(const char *dir, const struct fast *f) {
-    if (f->poststop || f->systemd || strcmp(status(dir, f), "stopped") != 0) return FALLBACK;
+static int do_delete(const char *dir, const struct fast *f, const struct facts *fx) {
+    const struct status_rule *st = f->poststop || f->systemd ? NULL : status(dir, f, fx);
+    if (!st || !allowed(fx->allow_delete, st)) return FALLBACK;
     char path[4200];
     snprintf(path, sizeof(path), "%s/.lock", dir);
     int lock = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -500,7 +670,7 @@ static void table(struct out *o, struct row *rows, size_t n) {
 
 /* One container of `list`, or false for the JVM. */
 static bool list_one(int rootfd, const char *name, const struct stat *passwd, bool json, bool first, struct out *o,
-                     struct row *row) {
+                     struct row *row, const struct facts *fx) {
     int dfd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0) return false;
     struct fast f;
@@ -514,7 +684,8 @@ static bool list_one(int rootfd, const char *name, const struct stat *passwd, bo
                (passwd->st_mtim.tv_sec == fst.st_mtim.tv_sec && passwd->st_mtim.tv_nsec <= fst.st_mtim.tv_nsec))
               /* Java lists what has a state.json */
               && fstatat(dfd, "state.json", &sst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sst.st_mode);
-    const char *st = ok ? status_at(dfd, "exec.fifo", &f) : NULL;
+    const struct status_rule *st = ok ? status_at(dfd, "exec.fifo", &f, fx) : NULL;
+    ok = ok && st;
     if (ok && json) {
         ok = read_text_at(dfd, "list.tmpl", tmpl, sizeof(tmpl), NULL);
         if (ok && !first) puts_out(o, ",");
@@ -523,15 +694,15 @@ static bool list_one(int rootfd, const char *name, const struct stat *passwd, bo
     close(dfd);
     if (!ok || !row) return ok;
     char pid[32];
-    snprintf(pid, sizeof(pid), "%ld", !strcmp(st, "stopped") ? 0L : f.pid);
-    const char *v[6] = {name, pid, st, f.bundle, f.created, f.owner};
+    snprintf(pid, sizeof(pid), "%ld", st->shows_pid ? f.pid : 0L);
+    const char *v[6] = {name, pid, st->name, f.bundle, f.created, f.owner};
     for (int c = 0; c < 6; c++)
         if (!(row->f[c] = strdup(v[c]))) ok = false;
     return ok;
 }
 
 /* list [-f|--format table|json] [-q|--quiet]: Java's Commands.list byte for byte. */
-static int do_list(const char *root, int argc, char **argv) {
+static int do_list(const char *root, int argc, char **argv, const struct facts *fx) {
     bool quiet = false, json = false;
     for (int i = 0; i < argc; i++) {
         char name[16];
@@ -569,7 +740,7 @@ static int do_list(const char *root, int argc, char **argv) {
     }
     if (json) puts_out(&o, "[");
     for (size_t i = 0; ok && i < n; i++) {
-        ok = list_one(rootfd, names[i], &passwd, json, i == 0, &o, rows ? &rows[i + 1] : NULL);
+        ok = list_one(rootfd, names[i], &passwd, json, i == 0, &o, rows ? &rows[i + 1] : NULL, fx);
         if (ok && quiet) {
             puts_out(&o, names[i]);
             puts_out(&o, "\n");
@@ -705,7 +876,6 @@ struct stamp {
     unsigned long long java_dev, java_ino;
     unsigned long long mod_dev, mod_ino, mod_size, mod_mtime_ns;
     char modules[4096];
-    int apparmor, selinux, idmap;
 };
 
 /* "n1 n2 ... nk rest": count decimal numbers, then the rest of the line (a path, which may hold spaces). */
@@ -748,19 +918,10 @@ static bool parse_stamp(char *buf, struct stamp *s) {
             unsigned long long *n[] = {&s->mod_dev, &s->mod_ino, &s->mod_size, &s->mod_mtime_ns};
             ok = numbers(v, n, 4, s->modules, sizeof(s->modules));
             seen |= 4;
-        } else if (!strcmp(line, "apparmor")) {
-            ok = flag01(v, &s->apparmor);
-            seen |= 8;
-        } else if (!strcmp(line, "selinux")) {
-            ok = flag01(v, &s->selinux);
-            seen |= 16;
-        } else if (!strcmp(line, "idmap")) {
-            ok = flag01(v, &s->idmap);
-            seen |= 32;
         } /* else: the stamp is all-or-nothing, a fact this front cannot check voids it (ok stays false) */
         if (!ok) return false;
     }
-    return seen == 63 && s->modules[0] == '/';
+    return seen == 7 && s->modules[0] == '/';
 }
 
 static bool not_older(const struct stat *a, const struct stat *b) {
@@ -803,87 +964,10 @@ static int do_version(const char *home) {
     return emit(buf, strlen(buf));
 }
 
-/* Lsm.apparmorEnabled: securityfs has apparmor/ and the module parameter starts with Y. -1: not certain. */
-static int apparmor_enabled(void) {
-    struct stat st;
-    if (stat("/sys/kernel/security/apparmor", &st) < 0 || !S_ISDIR(st.st_mode)) return 0;
-    char buf[4096];
-    int n = read_file("/sys/module/apparmor/parameters/enabled", buf, sizeof(buf));
-    if (n == TOO_BIG || (n > 0 && !ascii(buf, (size_t)n))) return -1; /* Java reads it as strict UTF-8 */
-    return n > 0 && buf[0] == 'Y';
-}
-
-/*
- * Lsm.selinuxEnabled: the mount point of the first selinuxfs in /proc/self/mountinfo (else /sys/fs/selinux
- * if it is a directory) has an `enforce` file. -1: not certain (mountinfo unreadable, too large, not plain
- * ASCII lines, which Java would decode or split differently, or a selinuxfs line with an odd fifth field).
- */
-static int selinux_enabled(void) {
-    static char buf[1 << 20];
-    int n = read_file("/proc/self/mountinfo", buf, sizeof(buf));
-    if (n < 0 || !ascii(buf, (size_t)n) || strchr(buf, '\r')) return -1;
-    char fs[4096] = "";
-    for (char *line = buf, *next; *line; line = next) {
-        next = strchr(line, '\n');
-        if (next) *next++ = 0;
-        else next = line + strlen(line);
-        /* Java: after = the part after the first " - " split at " ", before = the part before it */
-        char *dash = strstr(line, " - ");
-        if (!dash) continue;
-        char *type = dash + 3, *sp = strchr(type, ' ');
-        size_t tlen = sp ? (size_t)(sp - type) : strlen(type);
-        if (tlen != 9 || strncmp(type, "selinuxfs", 9)) continue;
-        *dash = 0;
-        /* before[4]: the fifth space-separated field (mount point); an empty or missing one is not certain */
-        char *field = line;
-        for (int i = 0; i < 4 && field; i++) {
-            field = strchr(field, ' ');
-            if (field) field++;
-        }
-        if (!field) return -1;
-        char *end = strchr(field, ' ');
-        size_t flen = end ? (size_t)(end - field) : strlen(field);
-        if (flen == 0 || flen >= sizeof(fs) - 16) return -1;
-        memcpy(fs, field, flen);
-        fs[flen] = 0;
-        break;
-    }
-    struct stat st;
-    if (!fs[0]) {
-        if (stat("/sys/fs/selinux", &st) < 0 || !S_ISDIR(st.st_mode)) return 0;
-        strcpy(fs, "/sys/fs/selinux");
-    }
-    if (fs[0] != '/') return 0;
-    strcat(fs, "/enforce");
-    return stat(fs, &st) == 0;
-}
-
-/* MountOptions.idmapSupported(os.version): the kernel release starts with major.minor >= 5.12. -1: uncertain. */
-static int idmap_supported(void) {
-    struct utsname u;
-    if (uname(&u) < 0) return -1;
-    const char *p = u.release;
-    long v[2];
-    for (int i = 0; i < 2; i++) {
-        int digits = 0;
-        v[i] = 0;
-        for (; *p >= '0' && *p <= '9'; p++) {
-            if (++digits > 9) return -1; /* Java's Integer.parseInt would throw */
-            v[i] = v[i] * 10 + (*p - '0');
-        }
-        if (!digits) return 0;
-        if (i == 0 && *p++ != '.') return 0;
-    }
-    return v[0] > 5 || (v[0] == 5 && v[1] >= 12);
-}
-
 static int do_features(const char *home) {
     static char buf[65536];
     struct stamp s;
     if (!cached(home, "features.json", buf, sizeof(buf), &s)) return FALLBACK;
-    /* features.json was written on the build host: the three facts it reads must hold here and now */
-    if (apparmor_enabled() != s.apparmor || selinux_enabled() != s.selinux || idmap_supported() != s.idmap)
-        return FALLBACK;
     return emit(buf, strlen(buf));
 }
 
@@ -942,7 +1026,8 @@ int front_main(int argc, char **argv, const char *home) {
        euid but 0 and for euid 0 in a user namespace (rootless podman) when XDG_RUNTIME_DIR is set */
     if (!root_given && (geteuid() != 0 || (nonempty(getenv("XDG_RUNTIME_DIR")) && in_userns()))) return FALLBACK;
     if (!*root || dotdot(root)) return FALLBACK;
-    if (!strcmp(cmd, "list")) return do_list(root, argc - i, argv + i);
+    static struct facts fx;
+    if (!strcmp(cmd, "list")) return load_facts(home, &fx) ? do_list(root, argc - i, argv + i, &fx) : FALLBACK;
     if (!strcmp(cmd, "ps")) return do_ps(root, argc - i, argv + i);
     bool force = false;
     /* exactly: state ID | start ID | kill ID [SIG] | delete [-f|--force] ID */
@@ -958,10 +1043,10 @@ int front_main(int argc, char **argv, const char *home) {
     char dir[4096];
     if (snprintf(dir, sizeof(dir), "%s/%s", root, id) >= (int)sizeof(dir)) return FALLBACK;
     struct fast f;
-    if (!load_fast(dir, &f)) return FALLBACK;
-    if (!strcmp(cmd, "state") && !extra) return do_state(dir, &f);
-    if (!strcmp(cmd, "kill")) return do_kill(dir, &f, extra);
-    if (!strcmp(cmd, "start") && !extra) return do_start(dir, &f);
-    if (!strcmp(cmd, "delete") && !extra) return do_delete(dir, &f);
+    if (!load_fast(dir, &f) || !load_facts(home, &fx)) return FALLBACK;
+    if (!strcmp(cmd, "state") && !extra) return do_state(dir, &f, &fx);
+    if (!strcmp(cmd, "kill")) return do_kill(dir, &f, extra, &fx);
+    if (!strcmp(cmd, "start") && !extra) return do_start(dir, &f, &fx);
+    if (!strcmp(cmd, "delete") && !extra) return do_delete(dir, &f, &fx);
     return FALLBACK;
 }

@@ -185,7 +185,7 @@ int helper_main(int sock) {
     set_rlimits(p, pid);
     /* The pid goes out before the release, so that it is always the first message Java reads. */
     char msg[32];
-    int n = snprintf(msg, sizeof(msg), "pid %d", pid);
+    int n = snprintf(msg, sizeof(msg), SYNC_PID_PREFIX "%d", pid);
     if (sync_send(msg, (size_t)n) < 0) {
         kill(pid, SIGKILL);
         return 1;

@@ -31,7 +31,7 @@
 #include "rootfs.h"
 #include "util.h"
 
-/* The `go` packet: "go\n" + the state JSON the createContainer hooks get on stdin, optionally "\n" + the
+/* The `go` packet: SYNC_GO ("go\n") + the state JSON the createContainer hooks get on stdin, optionally "\n" + the
  * one the startContainer hooks get (compact JSON has no raw newline); without it both get the first. */
 struct go_msg {
     char *state, *start_state;
@@ -69,10 +69,12 @@ static bool setgroups_denied(void) {
 static struct go_msg wait_for_go(void) {
     size_t len;
     char *buf = (char *)recv_message(g_sync_fd, &len, PLAN_MAX_SIZE, "go");
-    ssize_t n = (ssize_t)len;
-    if (strncmp(buf, "go", 2) != 0 || (n > 2 && buf[2] != '\n')) die("expected \"go\", got \"%.40s\"", buf);
-    struct go_msg g = {.state = n > 2 ? buf + 3 : buf + 2, .len = n > 2 ? (size_t)n - 3 : 0};
-    char *nl = memchr(g.state, '\n', g.len);
+    /* SYNC_GO, or a bare "go": SYNC_GO without its line break and nothing after it */
+    const size_t go = sizeof(SYNC_GO) - 1;
+    if (len < go - 1 || memcmp(buf, SYNC_GO, go - 1) != 0 || (len > go - 1 && buf[go - 1] != SYNC_GO[go - 1]))
+        die("expected \"go\", got \"%.40s\"", buf);
+    struct go_msg g = {.state = buf + (len >= go ? go : go - 1), .len = len >= go ? len - go : 0};
+    char *nl = memchr(g.state, SYNC_GO_STATE_SEPARATOR[0], g.len);
     g.start_state = nl ? nl + 1 : g.state;
     g.start_len = nl ? g.len - (size_t)(nl + 1 - g.state) : g.len;
     if (nl) g.len = (size_t)(nl - g.state);
@@ -203,7 +205,7 @@ static bool change_cwd(const struct plan *p, bool last_try) {
 
 /* Step 16: `ready`, then block until `jrunc start` opens the fifo for reading. */
 static void signal_ready_and_wait_for_start(struct init_ctx *c) {
-    int r = sync_send("ready", 5);
+    int r = sync_send(SYNC_READY, sizeof(SYNC_READY) - 1);
     if (r < 0) die_errno(-r, "send ready");
     close(g_sync_fd);
     g_sync_fd = -1;
@@ -216,7 +218,7 @@ static void signal_ready_and_wait_for_start(struct init_ctx *c) {
         fd = openat(dir, path, O_WRONLY | O_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) die_errno(errno, "open exec fifo");
-    r = write_all(fd, "0", 1);
+    r = write_all(fd, SYNC_FIFO_BYTE, sizeof(SYNC_FIFO_BYTE) - 1);
     if (r < 0) die_errno(-r, "write exec fifo");
     /* The write end stays open (O_CLOEXEC) until execve: `start` sees end-of-file exactly when the
      * container's process has been executed (or the init died), and runs poststart hooks only then

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "init.h"
+#include "sync.h"
 
 static int usage(void) {
     fprintf(stderr, "usage: jrunc-init init <fd>\n       jrunc-init wait <pid> -- <cleanup argv...>\n");
@@ -11,8 +12,8 @@ static int usage(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc >= 2 && strcmp(argv[1], "wait") == 0) return wait_main(argc, argv);
-    if (argc == 3 && strcmp(argv[1], "init") == 0) {
+    if (argc >= 2 && strcmp(argv[1], SYNC_MODE_WAIT) == 0) return wait_main(argc, argv);
+    if (argc == 3 && strcmp(argv[1], SYNC_MODE_INIT) == 0) {
         char *end;
         long fd = strtol(argv[2], &end, 10);
         if (*end || fd < 0 || fd > 1 << 20) return usage();

@@ -387,7 +387,7 @@ int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t
     struct ctx c = {p, err, errlen};
     memset(p, 0, sizeof(*p));
     if (err && errlen) err[0] = 0;
-    if (len < 4 || memcmp(buf, PLAN_MAGIC, 4) != 0) return fail(&c, "bad magic (not a jrunc plan)");
+    if (len < 4 || memcmp(buf, PLAN_MAGIC, sizeof(PLAN_MAGIC) - 1) != 0) return fail(&c, "bad magic (not a jrunc plan)");
     if (len > PLAN_MAX_SIZE) return fail(&c, "%zu bytes is larger than the %u byte limit", len, PLAN_MAX_SIZE);
     if (decode_seq(&c, &PLAN, buf + 4, len - 4, 4, p) < 0) return -1;
     if (p->has_apparmor_exec && strcmp(p->apparmor_exec.attr, "exec") != 0 &&

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PLAN_MAGIC "JRP1"
+#include "sync.h"
+
+#define PLAN_MAGIC SYNC_PLAN_MAGIC
 /* A sanity bound, not a format limit: the largest plan (or go message) the helper accepts. */
 #define PLAN_MAX_SIZE (64u << 20)
 

@@ -43,7 +43,7 @@ static void u64(struct buf *w, int tag, uint64_t v) { hdr(w, tag, 8), le(w, v, 8
 static void flag(struct buf *w, int tag) { hdr(w, tag, 0); }
 static void str(struct buf *w, int tag, const char *s) { hdr(w, tag, strlen(s)), put(w, s, strlen(s)); }
 static void group(struct buf *w, int tag, const struct buf *g) { hdr(w, tag, g->n), put(w, g->b, g->n); }
-static void magic(struct buf *w) { put(w, "JRP1", 4); }
+static void magic(struct buf *w) { put(w, PLAN_MAGIC, 4); }
 
 static int parse(const struct buf *w, struct plan *p, char *err) {
     int r = plan_parse(w->b, w->n, p, err, 256);

@@ -85,7 +85,7 @@ void apply_caps(const struct plan *p, int cap_last) {
  * has it: a process exec'd before that could block on a notification nobody will ever read.
  */
 static void hand_over_listener(int listener) {
-    int r = send_with_fd(g_sync_fd, "seccomp", 7, listener);
+    int r = send_with_fd(g_sync_fd, SYNC_SECCOMP, sizeof(SYNC_SECCOMP) - 1, listener);
     if (r < 0) die_errno(-r, "send the seccomp listener fd");
     close(listener);
     char ack[64];
@@ -95,7 +95,8 @@ static void hand_over_listener(int listener) {
     } while (n < 0 && errno == EINTR);
     if (n == 0) _exit(1); /* Java failed (and reports why) */
     if (n < 0) die_errno(errno, "wait for the seccomp agent");
-    if (n != 10 || memcmp(ack, "seccomp-ok", 10) != 0) die("expected \"seccomp-ok\", got \"%.*s\"", (int)n, ack);
+    if ((size_t)n != sizeof(SYNC_SECCOMP_OK) - 1 || memcmp(ack, SYNC_SECCOMP_OK, (size_t)n) != 0)
+        die("expected \"" SYNC_SECCOMP_OK "\", got \"%.*s\"", (int)n, ack);
 }
 
 void install_seccomp(const struct plan *p) {

@@ -54,9 +54,11 @@ int send_with_fd(int sock, const void *data, size_t len, int fd) {
 
 static void vdie(int e, const char *fmt, va_list ap) __attribute__((noreturn, format(printf, 2, 0)));
 
+#define PREFIX_LEN (sizeof(SYNC_ERROR_PREFIX) - 1)
+
 static void vdie(int e, const char *fmt, va_list ap) {
     char msg[4096];
-    int n = snprintf(msg, sizeof(msg), "error ");
+    int n = snprintf(msg, sizeof(msg), "%s", SYNC_ERROR_PREFIX);
     n += vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
     if (n >= (int)sizeof(msg)) n = (int)sizeof(msg) - 1;
     if (e) {
@@ -67,7 +69,7 @@ static void vdie(int e, const char *fmt, va_list ap) {
         /* No one to tell over the socket (it is closed after `ready`): stderr is all that is left. */
         msg[n] = '\n';
         (void)write_all(STDERR_FILENO, "jrunc-init: ", 12);
-        (void)write_all(STDERR_FILENO, msg + 6, (size_t)n - 6 + 1);
+        (void)write_all(STDERR_FILENO, msg + PREFIX_LEN, (size_t)n - PREFIX_LEN + 1);
     }
     /* _exit: the init is a clone of the helper and must not run the helper's exit handlers or flush its stdio. */
     _exit(1);
@@ -123,13 +125,13 @@ static ssize_t recv_packet(int sock, void *buf, size_t size) {
 }
 
 unsigned char *recv_message(int sock, size_t *len, size_t max, const char *what) {
-    unsigned char *buf = malloc(MSG_CHUNK + 1);
+    unsigned char *buf = malloc(SYNC_MSG_CHUNK + 1);
     if (!buf) die("out of memory receiving %s", what);
-    ssize_t n = recv_packet(sock, buf, MSG_CHUNK);
+    ssize_t n = recv_packet(sock, buf, SYNC_MSG_CHUNK);
     if (n == 0) _exit(1); /* Java went away before sending anything: nobody to report to */
     if (n < 0) die_errno(errno, "receive %s", what);
-    if ((size_t)n > MSG_CHUNK) die("receive %s: packet of %zd bytes is larger than %u", what, n, MSG_CHUNK);
-    if (n != 8 || memcmp(buf, "JRBG", 4) != 0) {
+    if ((size_t)n > SYNC_MSG_CHUNK) die("receive %s: packet of %zd bytes is larger than %u", what, n, SYNC_MSG_CHUNK);
+    if (n != SYNC_CHUNK_HEADER_SIZE || memcmp(buf, SYNC_CHUNK_MAGIC, sizeof(SYNC_CHUNK_MAGIC) - 1) != 0) {
         buf[n] = 0;
         *len = (size_t)n;
         return buf;
@@ -141,7 +143,7 @@ unsigned char *recv_message(int sock, size_t *len, size_t max, const char *what)
     if (!buf) die("out of memory for %s of %zu bytes", what, total);
     size_t off = 0;
     while (off < total) {
-        size_t want = total - off < MSG_CHUNK ? total - off : MSG_CHUNK;
+        size_t want = total - off < SYNC_MSG_CHUNK ? total - off : SYNC_MSG_CHUNK;
         n = recv_packet(sock, buf + off, want);
         if (n == 0) _exit(1);
         if (n < 0) die_errno(errno, "receive %s", what);

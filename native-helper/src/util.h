@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "sync.h"
+
 /*
  * The sync socket to Java, or -1 once it is closed. While it is open, die() reports `error <text>` on it;
  * afterwards the text goes to stderr.
@@ -27,12 +29,11 @@ int sync_send(const char *data, size_t len);
 
 /*
  * One message from Java on the sync socket (docs/plan-format.md, "Transport"): a single packet of at most
- * MSG_CHUNK bytes, or a header packet "JRBG" + u32 big-endian total followed by packets of at most
- * MSG_CHUNK bytes until the total (at most max bytes). Returns a malloc'd buffer with a NUL after the
+ * SYNC_MSG_CHUNK bytes, or a header packet SYNC_CHUNK_MAGIC + u32 big-endian total followed by packets of at most
+ * SYNC_MSG_CHUNK bytes until the total (at most max bytes). Returns a malloc'd buffer with a NUL after the
  * message (not counted in *len). EOF before anything arrived: exit(1) quietly (Java went away); any other
  * failure die()s naming what (e.g. "the plan").
  */
-#define MSG_CHUNK (64u * 1024u)
 unsigned char *recv_message(int sock, size_t *len, size_t max, const char *what);
 
 /* One sendmsg of data (at least 1 byte) with fd attached (SCM_RIGHTS), retried on EINTR. 0 or -errno. */

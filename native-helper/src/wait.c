@@ -140,13 +140,13 @@ static bool pump(int from, int to) {
 int wait_main(int argc, char **argv) {
     int pty_listen = -1;
     /* Optional `--pty-socket <fd>` before `--`: relay the container's terminal (foreground run/exec -t). */
-    if (argc >= 6 && strcmp(argv[3], "--pty-socket") == 0) {
+    if (argc >= 6 && strcmp(argv[3], SYNC_WAIT_PTY_SOCKET) == 0) {
         pty_listen = atoi(argv[4]);
         /* Drop the option so the rest of the parsing sees `wait <pid> -- ...`. */
         memmove(&argv[3], &argv[5], (size_t)(argc - 5 + 1) * sizeof(char *));
         argc -= 2;
     }
-    if (argc < 4 || strcmp(argv[3], "--") != 0) {
+    if (argc < 4 || strcmp(argv[3], SYNC_WAIT_END) != 0) {
         fprintf(stderr, "usage: jrunc-init wait <pid> [--pty-socket FD] -- <cleanup argv...>\n");
         return 2;
     }

@@ -11,12 +11,37 @@ import os, shutil, signal, socket, struct, subprocess, sys, tempfile, time, arra
 HERE = os.path.dirname(os.path.abspath(__file__))
 INIT = os.environ.get("JRUNC_INIT", os.path.join(HERE, "..", "target", "jrunc-init"))
 
-# Tags (io.jrunc.plan.Tag)
-CLONE_FLAGS, NS_JOIN, UID_MAP, GID_MAP, SETGROUPS, TIME_OFFSETS, ROOTFS, ROOTFS_PROPAGATION, ROOT_READONLY, \
-    NO_PIVOT, MOUNT, DEVICE, SYMLINK, MASK, READONLY_PATH, SYSCTL, HOSTNAME, DOMAINNAME, RLIMIT, OOM_SCORE_ADJ, \
-    UID, GID, ADDITIONAL_GIDS, UMASK, CAPS, NO_NEW_PRIVS, SECCOMP, CWD, ARG, ENV, TERMINAL, CONSOLE_SOCKET, \
-    CONSOLE_SIZE, PRESERVE_FDS, HOOK, FIFO_PATH, PERSONALITY = range(1, 38)
-APPARMOR_EXEC, SELINUX_EXEC, MASK_DATA, LSM_AFTER_HOOKS = range(39, 43)
+# Tags: the top-level enum of ../src/plan.h (T_<NAME>), the one the helper is built with (io.jrunc.plan.Tag is
+# checked against the same header by SyncVocabularyTest), so no third copy of the numbers lives here.
+def _plan_tags():
+    import re
+    with open(os.path.join(HERE, "..", "src", "plan.h")) as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"\bT_([A-Z_]+[A-Z])\s*=\s*(\d+)", text)}
+globals().update(_plan_tags())
+
+
+# The sync protocol's words: SYNC_<NAME> of ../src/sync.h as bytes (strings) or ints (io.jrunc.plan.Sync in Java).
+def _sync_words():
+    import re
+    words = {}
+    with open(os.path.join(HERE, "..", "src", "sync.h")) as f:
+        for m in re.finditer(r'^#define SYNC_(\w+) (?:"((?:[^"\\]|\\.)*)"|(\d+)u?)$', f.read(), flags=re.M):
+            words[m.group(1)] = (m.group(2).encode().decode("unicode_escape").encode() if m.group(2) is not None
+                                 else int(m.group(3)))
+    return words
+SYNC = _sync_words()
+
+
+def send_message(sock, data):
+    """Java's Lifecycle.sendMessage: one packet, or a CHUNK_MAGIC header with the length and MSG_CHUNK packets."""
+    chunk = SYNC["MSG_CHUNK"]
+    if len(data) <= chunk:
+        sock.send(data)
+        return
+    sock.send(SYNC["CHUNK_MAGIC"] + struct.pack(">I", len(data)))
+    for off in range(0, len(data), chunk):
+        sock.send(data[off:off + chunk])
 
 CLONE_NEWTIME, CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, \
     CLONE_NEWNET = 0x80, 0x20000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000
@@ -29,7 +54,7 @@ DOCKER_CAPS = [0, 1, 3, 4, 5, 6, 7, 8, 10, 13, 18, 27, 29, 31]  # chown dac_over
 class W:
     """PlanWriter in Python."""
     def __init__(self, magic=True):
-        self.b = bytearray(b"JRP1" if magic else b"")
+        self.b = bytearray(SYNC["PLAN_MAGIC"] if magic else b"")
 
     def rec(self, tag, val):
         self.b += struct.pack("<HHI", tag, 0, len(val)) + val
@@ -136,16 +161,17 @@ class Run:
                                   stderr=subprocess.STDOUT, stdin=stdin, env={},
                                   preexec_fn=lambda: signal.signal(signal.SIGUSR1, signal.SIG_IGN))
         b.close()
-        a.sendall(plan)
+        send_message(a, plan)
         self.pid_msg = recv(a)
         helper.wait()
         self.helper_rc = helper.returncode
-        self.pid = int(self.pid_msg[4:]) if self.pid_msg.startswith("pid ") else None
+        prefix = SYNC["PID_PREFIX"].decode()
+        self.pid = int(self.pid_msg[len(prefix):]) if self.pid_msg.startswith(prefix) else None
         self.ready = None
         if self.pid:
             if before_go:
                 before_go(self.pid)  # what Java does between `pid` and `go`: cgroups, prestart hooks
-            a.send(b"go\n" + go_state.encode())
+            send_message(a, SYNC["GO"] + go_state.encode())
             self.ready = recv(a)
         self.create_ms = (time.monotonic() - t0) * 1000
         self.sock = a
@@ -217,7 +243,7 @@ def scenario_errors(base, rootfs):
     fifo = os.path.join(base, "fifo-errmount")
     plan = base_plan(rootfs, fifo, ["true"], extra=lambda w: None)
     bad = W(False).str(1, "none").str(2, "/bad").str(3, "nosuchfs").u64(4, 0).str(5, "")
-    plan = plan.replace(b"JRP1", b"JRP1" + struct.pack("<HHI", MOUNT, 0, len(bad.b)) + bytes(bad.b), 1)
+    plan = plan.replace(SYNC["PLAN_MAGIC"], SYNC["PLAN_MAGIC"] + struct.pack("<HHI", MOUNT, 0, len(bad.b)) + bytes(bad.b), 1)
     r = Run(plan, fifo)
     check("error text mount", r.ready == 'error mount "none" on "/bad": no such device', str(r.ready))
     if r.pid:
@@ -228,7 +254,7 @@ def scenario_errors(base, rootfs):
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     p = subprocess.Popen([INIT, "init", str(b.fileno())], pass_fds=[b.fileno()])
     b.close()
-    a.sendall(b"JRP1" + struct.pack("<HHI", 99, 0, 0))
+    a.sendall(SYNC["PLAN_MAGIC"] + struct.pack("<HHI", 99, 0, 0))
     m = recv(a)
     p.wait()
     check("bad plan rejected", m == "error plan: unknown tag 99 in PLAN at offset 4" and p.returncode == 1, m)

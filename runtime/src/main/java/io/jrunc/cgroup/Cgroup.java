@@ -72,16 +72,6 @@ public interface Cgroup {
      */
     Map<String, String> paths();
 
-    /**
-     * The file that says whether the cgroup is frozen, for the C front's `state` (v1 freezer.state; else
-     * the cgroup2 directory's cgroup.events, "frozen 1"), or null without a cgroup.
-     */
-    default String freezerStateFile() {
-        Map<String, String> cp = paths();
-        return cp.containsKey("freezer") ? cp.get("freezer") + "/freezer.state"
-                : cp.containsKey("") ? cp.get("") + "/cgroup.events" : null;
-    }
-
     /** The systemd unit that holds this cgroup, for state.json ({unit, bus}), or null (cgroupfs driver). */
     default Map<String, String> systemd() { return null; }
 

@@ -64,9 +64,9 @@ final class ExecCommand {
         if (detach) return 0;
         System.out.flush();
         System.err.flush();
-        List<String> w = new ArrayList<>(List.of("jrunc-init", "wait", Integer.toString(pid)));
-        if (relay != null) w.addAll(List.of("--pty-socket", Integer.toString(relay.fd())));
-        w.add("--");
+        List<String> w = new ArrayList<>(List.of("jrunc-init", io.jrunc.plan.Sync.MODE_WAIT, Integer.toString(pid)));
+        if (relay != null) w.addAll(List.of(io.jrunc.plan.Sync.WAIT_PTY_SOCKET, Integer.toString(relay.fd())));
+        w.add(io.jrunc.plan.Sync.WAIT_END);
         engine.kernel().execve(Home.initBinary().toString(), w.toArray(new String[0]), Cli.envp(),
                 relay == null ? new int[0] : new int[]{relay.fd()});
         throw new JruncException("execve of the waiter returned");

@@ -52,9 +52,9 @@ final class RunCommand {
             throw e;
         }
         if (detach) return 0;
-        List<String> w = new ArrayList<>(List.of("jrunc-init", "wait", Integer.toString(st.pid())));
-        if (relay != null) w.addAll(List.of("--pty-socket", Integer.toString(relay.fd())));
-        w.add("--");
+        List<String> w = new ArrayList<>(List.of("jrunc-init", io.jrunc.plan.Sync.MODE_WAIT, Integer.toString(st.pid())));
+        if (relay != null) w.addAll(List.of(io.jrunc.plan.Sync.WAIT_PTY_SOCKET, Integer.toString(relay.fd())));
+        w.add(io.jrunc.plan.Sync.WAIT_END);
         if (!a.bool("keep")) {
             w.add(Home.launcher().toString());
             w.addAll(List.of("--root", engine.store().root().toString()));

@@ -115,7 +115,7 @@ final class Training {
                         bundle.resolve("rootfs").toString(), io.jrunc.state.Times.now(), "", java.util.Map.of(), cg.paths(), true);
                 try (io.jrunc.state.StateStore.Lock lock = store.lock("train")) {
                     store.save(st);
-                    store.saveFast(st, null, io.jrunc.cgroup.Cgroup.load(st.cgroupPaths()).procsDir(), false, false);
+                    store.saveFast(st, io.jrunc.cgroup.Cgroup.load(st.cgroupPaths()).procsDir(), false, false);
                     store.status(store.load("train"), true, () -> false);
                     Json.pretty(st.toOci("running"));
                 }

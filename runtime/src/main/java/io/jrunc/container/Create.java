@@ -189,7 +189,7 @@ final class Create {
         }
         // createContainer hooks run while the container is being created; startContainer hooks run at
         // `start` of a created container, so they get status "created" (as runc does), on a second line.
-        init.go(Json.write(st.toHookState("creating")) + "\n" + Json.write(st.toHookState("created")));
+        init.go(Json.write(st.toHookState("creating")), Json.write(st.toHookState("created")));
         Spec.Linux linux = spec.linux();
         try {
             init.awaitReady("waiting for the container to be ready", linux == null ? null : linux.seccomp(),
@@ -207,7 +207,8 @@ final class Create {
         if (o.pidFile() != null) writePidFile(Path.of(o.pidFile()), initPid);
         Spec.Hooks hk = spec.hooks();
         Cgroup files = e.cgroups.load(st.cgroupPaths(), null, e.cgroupEnv());
-        e.store.saveFast(st, files.freezerStateFile(), files.procsDir(),
+        // the freeze facts the front reads come from the recorded paths (StateStore.freezeFacts)
+        e.store.saveFast(st, files.procsDir(),
                 hk != null && hk.poststart() != null && !hk.poststart().isEmpty(),
                 // "poststop" tells the front that delete needs the JVM: also to unmount what a container
                 // without a mount namespace of its own mounted in the runtime's

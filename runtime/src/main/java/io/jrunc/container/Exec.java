@@ -67,7 +67,7 @@ final class Exec {
                         null, e.cgroupEnv()).addProcess(pid);
             if (e.inCgroup != null) e.inCgroup.run();
             Trace.mark("exec: in cgroup");
-            ch.go(Json.write(s.toHookState(status.ociName())));
+            ch.go(Json.write(s.toHookState(status.ociName())), null);
             ch.awaitReady("waiting for the process to be ready", seccomp, s.toHookState(status.ociName()));
             Trace.mark("exec: ready");
             ch.close();

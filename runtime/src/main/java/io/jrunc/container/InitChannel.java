@@ -2,6 +2,7 @@ package io.jrunc.container;
 
 import io.jrunc.JruncException;
 import io.jrunc.bundle.Spec;
+import io.jrunc.plan.Sync;
 import io.jrunc.seccomp.NotifyState;
 import io.jrunc.sys.Linux;
 import io.jrunc.sys.LinuxException;
@@ -46,7 +47,7 @@ final class InitChannel implements AutoCloseable {
                 throw x;
             }
             try {
-                helper = sys.spawn("/proc/self/fd/" + exe, new String[]{"jrunc-init", "init", Integer.toString(sp[1])},
+                helper = sys.spawn("/proc/self/fd/" + exe, new String[]{"jrunc-init", Sync.MODE_INIT, Integer.toString(sp[1])},
                         new String[0], stdio, keep);
             } finally {
                 sys.close(exe);
@@ -57,8 +58,8 @@ final class InitChannel implements AutoCloseable {
             io.jrunc.sys.Trace.mark("pid received");
             sys.waitpid(helper, 0);
             reaped = true;
-            if (!msg.startsWith("pid ")) throw new JruncException("unexpected message from jrunc-init: " + msg);
-            ch.pid = Integer.parseInt(msg.substring(4).trim());
+            if (!msg.startsWith(Sync.PID_PREFIX)) throw new JruncException("unexpected message from jrunc-init: " + msg);
+            ch.pid = Integer.parseInt(msg.substring(Sync.PID_PREFIX.length()).trim());
             return ch;
         } catch (RuntimeException e) {
             ch.close();
@@ -77,9 +78,10 @@ final class InitChannel implements AutoCloseable {
     /** The new process' host pid (the container's init, or the exec'd process): a child of this JVM. */
     int pid() { return pid; }
 
-    /** Lets the process go on; text: the lines after "go" (the hook states it needs). */
-    void go(String text) {
-        sendMessage(sys, sock, ("go\n" + text).getBytes(StandardCharsets.UTF_8));
+    /** Lets the process go on, with the hook states it needs (the second, if any, after Sync.GO_STATE_SEPARATOR). */
+    void go(String creating, String created) {
+        String text = Sync.GO + creating + (created == null ? "" : Sync.GO_STATE_SEPARATOR + created);
+        sendMessage(sys, sock, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -90,19 +92,19 @@ final class InitChannel implements AutoCloseable {
     void awaitReady(String what, Spec.Seccomp seccomp, Map<String, Object> containerState) {
         int[] fd = {-1};
         String msg = receive(-1, what, fd);
-        if (msg.equals("seccomp")) {
+        if (msg.equals(Sync.SECCOMP)) {
             if (fd[0] < 0) throw new JruncException("jrunc-init sent no seccomp listener fd");
             if (seccomp == null || seccomp.listenerPath() == null || seccomp.listenerPath().isEmpty()) {
                 sys.close(fd[0]);
                 throw new JruncException("jrunc-init sent a seccomp listener but the config has no listenerPath");
             }
             NotifyState.send(sys, seccomp, fd[0], pid, containerState);
-            sys.send(sock, "seccomp-ok".getBytes(StandardCharsets.UTF_8));
+            sys.send(sock, Sync.SECCOMP_OK.getBytes(StandardCharsets.UTF_8));
             msg = receive(-1, what, null);
         } else if (fd[0] >= 0) {
             sys.close(fd[0]);
         }
-        if (!msg.equals("ready")) throw new JruncException("unexpected message from jrunc-init: " + msg);
+        if (!msg.equals(Sync.READY)) throw new JruncException("unexpected message from jrunc-init: " + msg);
     }
 
     /** One message from jrunc-init; `error <text>` and EOF become exceptions. */
@@ -115,7 +117,7 @@ final class InitChannel implements AutoCloseable {
         }
         if (m == null) throw new JruncException("container init exited before it was ready (" + what + ")");
         String s = new String(m, StandardCharsets.UTF_8);
-        if (s.startsWith("error ")) throw new JruncException(s.substring(6));
+        if (s.startsWith(Sync.ERROR_PREFIX)) throw new JruncException(s.substring(Sync.ERROR_PREFIX.length()));
         return s;
     }
 
@@ -127,8 +129,6 @@ final class InitChannel implements AutoCloseable {
         }
     }
 
-    /** Packets of at most this many bytes on the sync socket (MSG_CHUNK in native-helper/src/util.h). */
-    static final int MSG_CHUNK = 64 * 1024;
 
     /**
      * One message to jrunc-init of any size (docs/plan-format.md, "Transport"): one packet, or when larger
@@ -136,13 +136,18 @@ final class InitChannel implements AutoCloseable {
      * No socket buffer size limits a plan or a go message then (a 1.2 MB environment, large annotations).
      */
     static void sendMessage(Linux sys, int sock, byte[] msg) {
-        if (msg.length <= MSG_CHUNK) {
+        if (msg.length <= Sync.MSG_CHUNK) {
             sys.send(sock, msg);
             return;
         }
         int n = msg.length;
-        sys.send(sock, new byte[]{'J', 'R', 'B', 'G', (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        for (int off = 0; off < n; off += MSG_CHUNK)
-            sys.send(sock, java.util.Arrays.copyOfRange(msg, off, Math.min(n, off + MSG_CHUNK)));
+        byte[] header = java.util.Arrays.copyOf(Sync.CHUNK_MAGIC.getBytes(StandardCharsets.US_ASCII), Sync.CHUNK_HEADER_SIZE);
+        header[4] = (byte) (n >>> 24);
+        header[5] = (byte) (n >>> 16);
+        header[6] = (byte) (n >>> 8);
+        header[7] = (byte) n;
+        sys.send(sock, header);
+        for (int off = 0; off < n; off += Sync.MSG_CHUNK)
+            sys.send(sock, java.util.Arrays.copyOfRange(msg, off, Math.min(n, off + Sync.MSG_CHUNK)));
     }
 }

@@ -13,12 +13,32 @@ public final class Signals {
 
     public static final int SIGKILL = 9, SIGTERM = 15;
 
+    /** The largest signal number {@link #parse} accepts. */
+    public static final int MAX = 64;
+
+    /**
+     * Every name {@link #parse} accepts, in its canonical spelling without the SIG prefix (HUP, IOT, RTMIN+1,
+     * RTMAX-1, ...), with the number parse gives it: the C front's signal table (io.jrunc.cli.FrontCache writes it to
+     * front.facts), so the front repeats none of these rules. Built by calling parse, so it cannot disagree with it.
+     */
+    public static java.util.Map<String, Integer> table() {
+        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        List<String> names = new java.util.ArrayList<>(NAMES.subList(1, NAMES.size()));
+        names.addAll(List.of("IOT", "POLL", "CLD", "RTMIN", "RTMAX"));
+        for (int i = 1; i <= 30; i++) {
+            names.add("RTMIN+" + i);
+            names.add("RTMAX-" + i);
+        }
+        for (String n : names) m.put(n, parse(n));
+        return m;
+    }
+
     public static int parse(String s) {
         if (s == null || s.isEmpty()) return SIGTERM;
         if (Character.isDigit(s.charAt(0))) {
             try {
                 int n = Integer.parseInt(s);
-                if (n >= 0 && n <= 64) return n; // 0: only probes that the init is there (runc allows it)
+                if (n >= 0 && n <= MAX) return n; // 0: only probes that the init is there (runc allows it)
             } catch (NumberFormatException ignored) { }
             throw new JruncException("invalid signal \"" + s + "\"");
         }

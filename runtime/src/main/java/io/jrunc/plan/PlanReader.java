@@ -30,9 +30,10 @@ public final class PlanReader {
     }
 
     public static List<Rec> plan(byte[] plan) {
-        if (plan.length < 4 || plan[0] != 'J' || plan[1] != 'R' || plan[2] != 'P' || plan[3] != '1')
+        byte[] magic = Sync.PLAN_MAGIC.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (plan.length < magic.length || !java.util.Arrays.equals(plan, 0, magic.length, magic, 0, magic.length))
             throw new IllegalArgumentException("not a plan: bad magic");
-        return records(plan, 4);
+        return records(plan, magic.length);
     }
 
     static List<Rec> records(byte[] b, int off) {

@@ -11,7 +11,7 @@ public final class PlanWriter {
 
     public static PlanWriter plan() {
         PlanWriter w = new PlanWriter();
-        w.out.writeBytes("JRP1".getBytes(StandardCharsets.US_ASCII));
+        w.out.writeBytes(Sync.PLAN_MAGIC.getBytes(StandardCharsets.US_ASCII));
         return w;
     }
 

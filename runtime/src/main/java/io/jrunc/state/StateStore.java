@@ -77,15 +77,19 @@ public final class StateStore {
         writeAtomically(dir(s.id()).resolve(STATE), Json.write(s.toFile()).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The first line of `fast`: a reader refuses any other (docs/state-format.md). */
+    public static final String FAST_VERSION = "v2";
+
     /**
      * The files the C front (native-helper/src/front.c) answers state/kill/start/delete/list/ps from without a
-     * JVM (docs/state-format.md): `fast` (flat key/value lines), `state.tmpl` (this class's exact `state` output
-     * with "@STATUS@" and @PID@ to fill in) and `list.tmpl` (the container's element of `list --format json`,
-     * likewise). Written last in create, so their presence means the container is fully created. A value
-     * with a line break cannot be a `fast` line: then no `fast` is written and the front leaves every
-     * command on this container to the JVM.
+     * JVM (docs/state-format.md, docs/front.md): `fast` (flat key/value lines), `state.tmpl` (this class's exact
+     * `state` output with "@STATUS@" and @PID@ to fill in) and `list.tmpl` (the container's element of
+     * `list --format json`, likewise). Written last in create, so their presence means the container is fully
+     * created. A value with a line break cannot be a `fast` line: then no `fast` is written and the front leaves
+     * every command on this container to the JVM.
+     * The freeze facts come from {@link #freezeFacts}: the same cgroup paths Java's own `paused` test reads.
      */
-    public void saveFast(ContainerState s, String freezerFile, String procsDir, boolean poststartHooks, boolean poststopHooks) {
+    public void saveFast(ContainerState s, String procsDir, boolean poststartHooks, boolean poststopHooks) {
         String tmpl = Json.pretty(s.toOci("@STATUS@"));
         String pid = "\"pid\": " + s.pid() + ",";
         int at = tmpl.indexOf(pid);
@@ -105,10 +109,14 @@ public final class StateStore {
         } catch (IOException e) {
             throw new JruncException("cannot write " + d.resolve(LIST_TEMPLATE) + ": " + JruncException.errno(e), e);
         }
-        StringBuilder fast = new StringBuilder(512).append("v1\n");
+        StringBuilder fast = new StringBuilder(512).append(FAST_VERSION).append('\n');
+        FreezeFacts fz = freezeFacts(s.cgroupPaths());
         boolean ok = line(fast, "pid", Integer.toString(s.pid()))
                 & line(fast, "starttime", Long.toString(s.initStartTime()))
-                & line(fast, "freezer", freezerFile == null ? "-" : freezerFile)
+                & line(fast, "freezer", fz.file() == null ? "-" : fz.file())
+                & line(fast, "frozen", fz.frozen())
+                & line(fast, "thawed", fz.thawed())
+                & (fz.self() == null || line(fast, "freezer-self", fz.self()))
                 & line(fast, "poststart", poststartHooks ? "1" : "0")
                 & line(fast, "poststop", poststopHooks ? "1" : "0")
                 & line(fast, "procs", procsDir == null ? "-" : procsDir)
@@ -122,6 +130,49 @@ public final class StateStore {
             for (String c : new java.util.LinkedHashSet<>(s.cgroupPaths().values())) ok &= line(fast, "cgroup", c);
         if (ok) writeAtomically(d.resolve(FAST), fast.toString().getBytes(StandardCharsets.UTF_8));
     }
+
+    /**
+     * How the front tells `paused` (the FROZEN test of {@link #STATUS_RULES}) without knowing cgroup versions: read
+     * {@code file} (null: no freezer, never frozen; missing: not frozen), strip white space; {@code frozen} means
+     * frozen, unless {@code self} (v1: freezer.self_freezing) reads "0" (frozen through an ancestor, as runc's
+     * GetState); {@code thawed} means not frozen; anything else (v1's FREEZING) is the JVM's, which settles it.
+     * The same reading as Java's {@code Cgroup.load(paths).isFrozen()} (V1Cgroup, V2Cgroup); FrontRulesTest
+     * checks the two agree on v1 and v2 directories.
+     */
+    public record FreezeFacts(String file, String frozen, String thawed, String self) {}
+
+    /** {@link FreezeFacts} for a container's recorded cgroup paths, with Cgroup.load's choice of driver. */
+    public static FreezeFacts freezeFacts(Map<String, String> paths) {
+        if (paths != null && paths.size() == 1 && paths.containsKey(""))
+            return new FreezeFacts(paths.get("") + "/cgroup.freeze", "1", "0", null); // V2Cgroup.isFrozen
+        String f = paths == null ? null : paths.get("freezer");
+        if (f == null) return new FreezeFacts(null, "-", "-", null); // no freezer hierarchy: never paused
+        return new FreezeFacts(f + "/freezer.state", "FROZEN", "THAWED", f + "/freezer.self_freezing"); // V1Cgroup
+    }
+
+    /** The tests a {@link StatusRule} can make; the C front makes the same ones (docs/front.md). */
+    public enum StatusTest {
+        /** the init is gone: no /proc/pid/stat, another start time, or a zombie (io.jrunc.sys.Linux#isAlive) */
+        DEAD,
+        /** the container's cgroup is frozen ({@link FreezeFacts}) */
+        FROZEN,
+        /** exec.fifo exists in the state directory: the init waits for `start` */
+        FIFO,
+        /** always holds */
+        ALWAYS
+    }
+
+    /** The status whose test holds first. */
+    public record StatusRule(Status status, StatusTest test) {}
+
+    /**
+     * The status rules, in order: {@link #status} applies them, and the build writes them to front.facts for the C
+     * front (io.jrunc.cli.FrontCache), which applies the same table. Frozen comes before the fifo: runc pauses
+     * created containers too, and reports them paused.
+     */
+    public static final List<StatusRule> STATUS_RULES = List.of(new StatusRule(Status.STOPPED, StatusTest.DEAD),
+            new StatusRule(Status.PAUSED, StatusTest.FROZEN), new StatusRule(Status.CREATED, StatusTest.FIFO),
+            new StatusRule(Status.RUNNING, StatusTest.ALWAYS));
 
     /** Appends "key value\n"; false (and nothing appended) if the value is missing or would break the line. */
     private static boolean line(StringBuilder sb, String key, String value) {
@@ -209,14 +260,20 @@ public final class StateStore {
 
     /**
      * created / running / paused / stopped from the live facts the caller read (alive: the init is the
-     * recorded process and has not exited; frozen: its cgroup is frozen), never from the file alone.
+     * recorded process and has not exited; frozen: its cgroup is frozen), never from the file alone: the
+     * first of {@link #STATUS_RULES} that holds.
      */
     public Status status(ContainerState s, boolean alive, java.util.function.BooleanSupplier frozen) {
-        if (!alive) return Status.STOPPED;
-        // frozen first: runc pauses created containers too, and reports them paused
-        if (frozen.getAsBoolean()) return Status.PAUSED;
-        if (Files.exists(dir(s.id()).resolve(FIFO))) return Status.CREATED;
-        return Status.RUNNING;
+        for (StatusRule r : STATUS_RULES) {
+            boolean holds = switch (r.test()) {
+                case DEAD -> !alive;
+                case FROZEN -> frozen.getAsBoolean();
+                case FIFO -> Files.exists(dir(s.id()).resolve(FIFO));
+                case ALWAYS -> true;
+            };
+            if (holds) return r.status();
+        }
+        throw new IllegalStateException("STATUS_RULES end without ALWAYS");
     }
 
     public void removeDir(String id) {

@@ -220,7 +220,8 @@ class EngineTest {
             String fast = Files.readString(d.resolve(StateStore.FAST));
             assertTrue(fast.contains("pid " + INIT_PID + "\n"), fast);
             assertTrue(fast.contains("cgroup " + cgdir("c1") + "\n"), fast);
-            assertTrue(fast.contains("freezer " + cgdir("c1") + "/cgroup.events\n"), fast);
+            assertTrue(fast.startsWith(StateStore.FAST_VERSION + "\n"), fast);
+            assertTrue(fast.contains("freezer " + cgdir("c1") + "/cgroup.freeze\nfrozen 1\nthawed 0\n"), fast);
             assertTrue(Files.readString(d.resolve(StateStore.TEMPLATE)).contains("\"pid\": @PID@"));
             assertEquals(Status.CREATED, e.status(saved));
 
