@@ -181,6 +181,7 @@ int helper_main(int sock) {
         init_main(&c);
     }
     close(release[0]);
+    g_unannounced_init = pid;
     write_id_maps(p, pid);
     set_rlimits(p, pid);
     /* The pid goes out before the release, so that it is always the first message Java reads. */
@@ -190,6 +191,7 @@ int helper_main(int sock) {
         kill(pid, SIGKILL);
         return 1;
     }
+    g_unannounced_init = 0;
     int r = write_all(release[1], "1", 1);
     if (r < 0) die_errno(-r, "release the container init");
     return 0;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 int g_sync_fd = -1;
+pid_t g_unannounced_init = 0;
 
 const char *errstr(int e) {
     static char buf[128];
@@ -64,6 +66,13 @@ static void vdie(int e, const char *fmt, va_list ap) {
     if (e) {
         int m = snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", errstr(e));
         n = n + m >= (int)sizeof(msg) ? (int)sizeof(msg) - 1 : n + m;
+    }
+    if (g_unannounced_init > 0) {
+        char pid[32];
+        int k = snprintf(pid, sizeof(pid), SYNC_PID_PREFIX "%d", (int)g_unannounced_init);
+        kill(g_unannounced_init, SIGKILL);
+        g_unannounced_init = 0;
+        (void)sync_send(pid, (size_t)k);
     }
     if (sync_send(msg, (size_t)n) < 0) {
         /* No one to tell over the socket (it is closed after `ready`): stderr is all that is left. */

@@ -15,6 +15,12 @@
  */
 extern int g_sync_fd;
 
+/*
+ * The init the helper has cloned and not yet announced ("pid N"), or 0. A failure then (id maps, rlimits)
+ * kills it and announces it before the error, so that Java, whose child it is (CLONE_PARENT), reaps it.
+ */
+extern pid_t g_unannounced_init;
+
 /* strerror(e) with a lower-case first letter, as Go (and so runc) spells errors: "no such file or directory". */
 const char *errstr(int e);
 

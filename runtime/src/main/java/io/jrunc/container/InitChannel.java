@@ -56,10 +56,21 @@ final class InitChannel implements AutoCloseable {
             sendMessage(sys, ch.sock, plan);
             String msg = ch.receive(60_000, what, null);
             io.jrunc.sys.Trace.mark("pid received");
-            sys.waitpid(helper, 0);
+            int[] done = sys.waitpid(helper, 0);
             reaped = true;
             if (!msg.startsWith(Sync.PID_PREFIX)) throw new JruncException("unexpected message from jrunc-init: " + msg);
             ch.pid = Integer.parseInt(msg.substring(Sync.PID_PREFIX.length()).trim());
+            if (done[1] != 0) {
+                // The helper failed after it cloned (id maps, rlimits): it killed the init, announced its pid
+                // and then sent the error, both before exiting. The init is our child: reap it, report the error.
+                try {
+                    String after = ch.receive(1000, what, null);
+                    throw new JruncException("jrunc-init failed after the container's pid (" + after + ")");
+                } finally {
+                    try { sys.kill(ch.pid, Signals.SIGKILL); } catch (LinuxException ignored) { }
+                    try { sys.waitpid(ch.pid, 0); } catch (LinuxException ignored) { }
+                }
+            }
             return ch;
         } catch (RuntimeException e) {
             ch.close();

@@ -476,6 +476,23 @@ class EngineTest {
         }
 
         @Test
+        void theHelperFailingAfterTheCloneAnnouncesTheInitWhichIsReaped() {
+            // helper.c: id maps or rlimits fail after the clone: it kills the init, sends "pid N", then the
+            // error, and exits 1. The init is this JVM's child (CLONE_PARENT): it must be reaped, not left a zombie.
+            sys.script(sys.pid(INIT_PID).then(() -> {
+                sys.exit(INIT_PID, Signals.SIGKILL);
+                sys.helperStatus(HELPER, 1 << 8);
+            }), msg("error setrlimit RLIMIT_NOFILE: Operation not permitted"));
+            JruncException x = assertThrows(JruncException.class, () -> engine().create(CreateOptions.of("c1", bundle())));
+            assertEquals("setrlimit RLIMIT_NOFILE: Operation not permitted", x.getMessage());
+            assertTrue(sys.reaped(INIT_PID), "the init is reaped: " + sys.calls());
+            assertTrue(sys.reaped(HELPER));
+            assertTrue(sys.calls("startTime").isEmpty(), "nothing of create went on with the dead init: " + sys.calls());
+            assertCgroupDestroyed("c1");
+            assertNothingLeft("c1");
+        }
+
+        @Test
         void initClosesTheSocketBeforeItsPid() {
             sys.script(eof());
             JruncException x = assertThrows(JruncException.class, () -> engine().create(CreateOptions.of("c1", bundle())));

@@ -135,6 +135,14 @@ final class FakeLinux implements Linux {
         }
     }
 
+    /** A helper (which exits at once) exited with this status instead of 0. */
+    void helperStatus(int pid, int status) {
+        synchronized (lock) {
+            Proc p = procs.get(pid);
+            if (p != null && !p.reaped) p.status = status;
+        }
+    }
+
     boolean alive(int pid) {
         synchronized (lock) {
             Proc p = procs.get(pid);
