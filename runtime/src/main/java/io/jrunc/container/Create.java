@@ -159,7 +159,7 @@ final class Create {
     }
 
     private void spawn(byte[] plan) {
-        init = InitChannel.spawn(sys, e.initBinary(), plan, o.preserveFds(), stdio, "reading the container's pid");
+        init = InitChannel.start(e, plan, o.preserveFds(), stdio, "reading the container's pid");
         initPid = init.pid();
     }
 
@@ -221,8 +221,7 @@ final class Create {
     private void undo() {
         if (init != null) init.close();
         if (initPid > 0) {
-            try { sys.kill(initPid, Signals.SIGKILL); } catch (LinuxException ignored) { }
-            try { sys.waitpid(initPid, 0); } catch (LinuxException ignored) { }
+            init.killAndReap();
         }
         if (setup != null) setup.await(); // its failure, if any, is the one being reported or a lesser one
         if (initPid > 0 && premounts != null) e.unmountShared(rootfs.toString(), premounts);

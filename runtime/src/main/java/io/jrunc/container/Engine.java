@@ -44,6 +44,8 @@ public final class Engine {
     final Runnable inCgroup;
     /** jrunc-init (null: {@link io.jrunc.sys.Home#initBinary()}, looked up when first spawned). */
     private final Path initBinary;
+    /** Who starts jrunc-init (null: this engine spawns it, as the CLI does). */
+    final InitLauncher launcher;
     private volatile HostFacts host;
 
     private Engine(Builder b) {
@@ -57,6 +59,7 @@ public final class Engine {
         this.seccompCache = b.seccompCache ? store.root().resolve(StateStore.SECCOMP_CACHE) : null;
         this.inCgroup = b.inCgroup;
         this.initBinary = b.initBinary;
+        this.launcher = b.launcher;
         this.host = b.host;
     }
 
@@ -75,6 +78,7 @@ public final class Engine {
         private Runnable inCgroup;
         private HostFacts host;
         private Path initBinary;
+        private InitLauncher launcher;
 
         private Builder(Path root) { this.root = root; }
 
@@ -96,6 +100,11 @@ public final class Engine {
         public Builder hostFacts(HostFacts h) { host = h; return this; }
         /** The jrunc-init binary to spawn (default: found by io.jrunc.sys.Home; a fake kernel takes any path). */
         public Builder initBinary(Path p) { initBinary = p; return this; }
+        /**
+         * jrunc-init is started by someone else, who passes its sync socket (a resident planner serving a C
+         * front; InitLauncher). Such an engine serves one create or exec: the launcher gives one socket.
+         */
+        public Builder initLauncher(InitLauncher l) { launcher = l; return this; }
         public Engine build() { return new Engine(this); }
     }
 
