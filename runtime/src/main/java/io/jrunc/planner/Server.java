@@ -94,15 +94,20 @@ public final class Server {
                 // checked below
             }
             // the umask may have taken bits: set them exactly, then check what is there
+            int owner = sys.geteuid();
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                    && (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid)
+                    && (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) == owner)
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                    || (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != uid
+                    || (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != owner
                     || ((int) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777) != 0700)
-                throw new JruncException(dir + " is not a 0700 directory owned by uid " + uid);
+                throw new JruncException(dir + " is not a 0700 directory owned by uid " + owner);
             lockFile = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = lockFile.tryLock();
+            try {
+                lock = lockFile.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException x) {
+                lock = null; // held by this very JVM (tests)
+            }
             if (lock == null) {
                 lockFile.close();
                 return false;
@@ -130,6 +135,10 @@ public final class Server {
                     if (e.errno() == 110) continue; // ETIMEDOUT: look at the idle time again
                     throw e;
                 }
+                if (stopping) {
+                    sys.close(c);
+                    break;
+                }
                 active.incrementAndGet();
                 Thread t = new Thread(new Connection(c), "planner-conn");
                 t.setDaemon(true);
@@ -142,6 +151,18 @@ public final class Server {
             }
         } finally {
             stop();
+        }
+    }
+
+    private volatile boolean stopping;
+
+    /** Makes {@link #serve} return now (it is woken by a connection of its own). */
+    public void shutdown() {
+        stopping = true;
+        try {
+            sys.close(sys.connectUnix(socketPath().toString()));
+        } catch (RuntimeException ignored) {
+            // not listening (any more)
         }
     }
 
