@@ -63,7 +63,9 @@ public class WarmBench {
             par("warm engine", null, engine, work);
             for (Map.Entry<String, String> r : rts.entrySet()) par(r.getKey(), r.getValue(), null, work.resolve("root-" + r.getKey()));
         }
-        for (String r : rts.keySet()) run(List.of(rts.get(r), "--root", work.resolve("root-" + r).toString(), "list"), false);
+        for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+            if (l.startsWith("VmRSS") || l.startsWith("VmHWM") || l.startsWith("Threads"))
+                System.out.println("bench JVM after the runs (warm engine; no AOT cache, SerialGC): " + l.replaceAll("\\s+", " "));
     }
 
     static void par(String name, String rt, Engine engine, Path root) throws Exception {
