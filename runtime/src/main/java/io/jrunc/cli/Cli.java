@@ -34,6 +34,9 @@ final class Cli {
     /** The foreground waiter's command line (jrunc-init wait PID ...), for a front that execs it itself. */
     interface Handover {
         void waiter(int pid, List<String> argv);
+
+        /** Declines the call (nothing done yet): the front runs the direct JVM. Returned to be thrown. */
+        RuntimeException decline(String why);
     }
 
     Cli(String root, String logPath, String logFormat, boolean debug, boolean systemdCgroup, String rootless, boolean prewarm, Log log) {

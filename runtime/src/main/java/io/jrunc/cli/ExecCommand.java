@@ -51,7 +51,7 @@ final class ExecCommand {
         String console = a.value("console-socket");
         ConsoleRelay relay = null;
         if (p.terminal() && console == null && !detach) {
-            if (c.handover != null) throw new Served.Fallback("a foreground terminal without --console-socket");
+            if (c.handover != null) throw c.handover.decline("a foreground terminal without --console-socket");
             relay = ConsoleRelay.open();
             console = relay.path();
         }

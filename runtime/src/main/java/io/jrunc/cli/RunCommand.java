@@ -34,7 +34,7 @@ final class RunCommand {
                 @Override public void accept(String m) { log.warn(m); }
             });
             if (bundle.terminal()) {
-                if (c.handover != null) throw new Served.Fallback("a foreground terminal without --console-socket");
+                if (c.handover != null) throw c.handover.decline("a foreground terminal without --console-socket");
                 relay = ConsoleRelay.open();
                 o = o.withConsoleSocket(relay.path());
             }

@@ -91,6 +91,8 @@ public final class Served {
                 pid[0] = p;
                 waiter.addAll(argv);
             }
+
+            @Override public RuntimeException decline(String why) { return new Fallback(why); }
         };
         taken.run();
         int code;

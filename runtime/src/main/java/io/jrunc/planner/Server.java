@@ -74,6 +74,7 @@ public final class Server {
         Linux sys = Linux.get();
         Server s = new Server(sys, Path.of(root), idle, sys.geteuid(), gid());
         if (!s.start()) return 0; // another planner holds this root
+        if (sys.geteuid() == 0) leaveCallerCgroup(sys);
         s.serve();
         return 0;
     }
@@ -267,6 +268,25 @@ public final class Server {
             } finally {
                 if (init != null) init.close();
             }
+        }
+    }
+
+    /** The cgroup the planner moves to (cgroupfs, every hierarchy; docs/planner.md, "Lifecycle"). */
+    static final String CGROUP = "/jrunc-planner";
+
+    /**
+     * Out of the cgroup of the caller that started it (a containerd shim's or conmon's unit: stopping that
+     * unit must not take the planner down with it, nor its memory be charged there) into its own: a
+     * cgroup of its own under the root of every hierarchy, with no limits. Failure is a warning: the
+     * planner then stays where it was started.
+     */
+    static void leaveCallerCgroup(Linux sys) {
+        try {
+            io.jrunc.cgroup.Cgroup cg = io.jrunc.cgroup.Cgroup.forContainer("jrunc-planner", CGROUP, io.jrunc.cgroup.Cgroup.Env.stderr());
+            cg.create();
+            cg.addProcess(sys.getpid());
+        } catch (RuntimeException e) {
+            System.err.println("jrunc planner: staying in the caller's cgroup: " + e.getMessage());
         }
     }
 
