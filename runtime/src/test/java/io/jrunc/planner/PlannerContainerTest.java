@@ -198,6 +198,9 @@ class PlannerContainerTest {
             hook = Integer.parseInt(Files.readString(mark).trim());
             int init = statePid(id); // state.json has the init's pid once it is in its cgroup, before the hooks
             assertTrue(init > 0);
+            // the planner left the caller's (this test's) cgroup for its own
+            String cgroups = Files.readString(Path.of("/proc/" + planner.pid() + "/cgroup"));
+            assertTrue(cgroups.contains(":" + Server.CGROUP + "\n"), cgroups);
             planner.destroyForcibly(); // SIGKILL to the pid we started (the launcher execs the JVM in place)
             assertTrue(planner.waitFor(30, TimeUnit.SECONDS));
             TestFront.Answer a = create.get(60, TimeUnit.SECONDS);
@@ -223,6 +226,15 @@ class PlannerContainerTest {
             if (hook > 0) {
                 try { sys.kill(hook, 9); } catch (RuntimeException ignored) { }
             }
+            planner.waitFor(30, TimeUnit.SECONDS);
+            // the planners' cgroup, empty now (another planner on this host would keep it busy: left then)
+            try (Stream<Path> s = Files.list(Path.of("/sys/fs/cgroup"))) {
+                for (Path h : s.toList()) {
+                    try { Files.deleteIfExists(h.resolve(Server.CGROUP.substring(1))); } catch (IOException ignored) { }
+                    try { Files.deleteIfExists(h.resolve("unified").resolve(Server.CGROUP.substring(1))); } catch (IOException ignored) { }
+                }
+            }
+            try { Files.deleteIfExists(Path.of("/sys/fs/cgroup").resolve(Server.CGROUP.substring(1))); } catch (IOException ignored) { }
         }
     }
 
