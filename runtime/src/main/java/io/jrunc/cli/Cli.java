@@ -27,6 +27,8 @@ final class Cli {
     Path cwd;
     /** How jrunc-init is started (null: spawned by this process, as the CLI does). */
     InitLauncher launcher;
+    /** The hooks' cwd and stdout (null: this process'). */
+    io.jrunc.hooks.Hooks.Io hookIo;
     /** Where a foreground run or exec hands over to the C waiter (null: execve in place, as the CLI does). */
     Handover handover;
     private Engine engine;
@@ -60,6 +62,7 @@ final class Cli {
                 @Override public void run() { io.jrunc.cgroup.Prewarm.done(); }
             });
             if (launcher != null) b.initLauncher(launcher);
+            if (hookIo != null) b.hookIo(hookIo);
             engine = b.build();
         }
         return engine;

@@ -37,7 +37,9 @@ public final class Served {
     }
 
     /** What a request gives. env: the caller's environment (the default --root reads XDG_RUNTIME_DIR, USER). */
-    public record Call(List<String> argv, List<String> env, Path cwd, PrintStream err, InitLauncher launcher, Path root, int euid) {}
+    /** out: the caller's stdout (the hooks' stdout is copied there; null: discarded). */
+    public record Call(List<String> argv, List<String> env, Path cwd, java.io.OutputStream out, PrintStream err,
+                       InitLauncher launcher, Path root, int euid) {}
 
     /**
      * Runs the call. taken runs once the call is accepted, just before the first step that may change
@@ -84,6 +86,8 @@ public final class Served {
         log.configure(c.logPath, fmt.equals("json"), false);
         c.cwd = call.cwd();
         c.launcher = call.launcher();
+        c.hookIo = new io.jrunc.hooks.Hooks.Io(call.cwd().toFile(),
+                call.out() != null ? call.out() : java.io.OutputStream.nullOutputStream());
         final int[] pid = {0};
         final List<String> waiter = new ArrayList<>();
         c.handover = new Cli.Handover() {

@@ -184,8 +184,8 @@ final class Create {
             // "created": the environment is complete when the runtime-namespace hooks run (crun; what
             // runtime-tools' hooks_stdin checks; runc says "creating"). docs/conformance.md, decisions.
             String hookState = Json.write(st.toHookState("created"));
-            Hooks.run("prestart", spec.hooks().prestart(), hookState);
-            Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState);
+            Hooks.run("prestart", spec.hooks().prestart(), hookState, e.hookIo);
+            Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState, e.hookIo);
         }
         // createContainer hooks run while the container is being created; startContainer hooks run at
         // `start` of a created container, so they get status "created" (as runc does), on a second line.

@@ -46,6 +46,8 @@ public final class Engine {
     private final Path initBinary;
     /** Who starts jrunc-init (null: this engine spawns it, as the CLI does). */
     final InitLauncher launcher;
+    /** The hooks' cwd and stdout (null: this process', as in the CLI). */
+    final Hooks.Io hookIo;
     private volatile HostFacts host;
 
     private Engine(Builder b) {
@@ -60,6 +62,7 @@ public final class Engine {
         this.inCgroup = b.inCgroup;
         this.initBinary = b.initBinary;
         this.launcher = b.launcher;
+        this.hookIo = b.hookIo;
         this.host = b.host;
     }
 
@@ -79,6 +82,7 @@ public final class Engine {
         private HostFacts host;
         private Path initBinary;
         private InitLauncher launcher;
+        private Hooks.Io hookIo;
 
         private Builder(Path root) { this.root = root; }
 
@@ -105,6 +109,8 @@ public final class Engine {
          * front; InitLauncher). Such an engine serves one create or exec: the launcher gives one socket.
          */
         public Builder initLauncher(InitLauncher l) { launcher = l; return this; }
+        /** The runtime-namespace hooks' cwd and stdout, when they are not this process' (the planner's callers). */
+        public Builder hookIo(Hooks.Io io) { hookIo = io; return this; }
         public Engine build() { return new Engine(this); }
     }
 
@@ -173,7 +179,7 @@ public final class Engine {
         }
         if (spec.hooks() != null && spec.hooks().poststart() != null) {
             try {
-                Hooks.run("poststart", spec.hooks().poststart(), Json.write(s.toHookState("running")));
+                Hooks.run("poststart", spec.hooks().poststart(), Json.write(s.toHookState("running")), hookIo);
             } catch (JruncException e) {
                 // runtime-spec 1.3: a failing poststart hook fails the operation; runc also kills the container.
                 try { sys.kill(s.pid(), Signals.SIGKILL); } catch (LinuxException ignored) { }
@@ -398,7 +404,7 @@ public final class Engine {
             else warn.accept("cleanup: no record of the mounts under " + s.rootfs() + " before create: left as they are");
         }
         if (spec != null && spec.hooks() != null && spec.hooks().poststop() != null)
-            Hooks.runAll("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")), warn);
+            Hooks.runAll("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")), warn, hookIo);
         store.removeDir(s.id());
     }
 }

@@ -258,13 +258,20 @@ public final class Server {
                 init = new GivenInit(sys, fds[initIndex]);
                 fds[initIndex] = -1;
             }
-            try (PrintStream err = new PrintStream(new FileOutputStream(sys.fileDescriptor(errFd, false)), false)) {
-                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, err, init, root, uid),
+            int outIndex = req.fd(Protocol.ROLE_STDOUT);
+            int outFd = outIndex < 0 ? -1 : fds[outIndex];
+            if (outIndex >= 0) fds[outIndex] = -1;
+            try (PrintStream err = new PrintStream(new FileOutputStream(sys.fileDescriptor(errFd, false)), false);
+                 java.io.OutputStream out = outFd < 0 ? java.io.OutputStream.nullOutputStream()
+                         : new FileOutputStream(sys.fileDescriptor(outFd, false))) {
+                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, out, err, init, root, uid),
                         new Runnable() {
                             @Override public void run() { write(fd, Protocol.ACK); }
                         });
                 if (o.fallback() != null) return Protocol.Reply.fallback(o.fallback());
                 return new Protocol.Reply(Protocol.DONE, o.exit(), o.pid(), o.waiter(), "");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // closing the caller's stdout: not seen in practice
             } finally {
                 if (init != null) init.close();
             }

@@ -120,7 +120,8 @@ class PlannerContainerTest {
 
     @Test
     void createStartWaitDelete() throws Exception {
-        config(List.of("sh", "-c", "echo planner-ran; exit 7"), null);
+        // a createRuntime hook: runs in the caller's cwd, its stdout is the caller's (as with the CLI)
+        config(List.of("sh", "-c", "echo planner-ran; exit 7"), "echo hook-cwd $(pwd)");
         inProcessServer();
         String id = id("cycle");
         TestFront.Answer c = call("create", true, "create", "-b", "bundle", id); // relative: against the caller's cwd
@@ -130,7 +131,7 @@ class PlannerContainerTest {
         assertTrue(Files.readString(root.resolve(id).resolve("state.json")).contains(tmp.resolve("bundle").toString()));
         done(call("start", false, "start", id), 0);
         assertEquals(7, exitCode(pid), "the container's init is the front's child");
-        assertEquals("planner-ran\n", Files.readString(tmp.resolve("create.out")));
+        assertEquals("hook-cwd " + tmp.toRealPath() + "\nplanner-ran\n", Files.readString(tmp.resolve("create.out")));
         done(call("delete", false, "delete", id), 0);
         assertFalse(Files.exists(root.resolve(id)));
         assertEquals(List.of(), leftoverCgroups(id));
