@@ -65,8 +65,9 @@ public final class Main {
     }
 
     static int run(List<String> argv, boolean prewarm, Log log) {
+        // --no-planner is the C front's (docs/planner.md): accepted here and without effect
         Args g = new Args("jrunc", "root=", "log=", "log-format=", "debug", "systemd-cgroup", "rootless=",
-                "version,v", "criu=").keepOrder();
+                "version,v", "criu=", "no-planner").keepOrder();
         // Global flags stop at the command name; boolean --rootless is "true|false|auto" in runc.
         g.parse(argv);
         String fmt = g.value("log-format", "text");

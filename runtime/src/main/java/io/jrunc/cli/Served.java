@@ -48,7 +48,7 @@ public final class Served {
     public static Outcome run(Call call, Runnable taken) {
         Log log = new Log(call.err());
         Args g = new Args("jrunc", "root=", "log=", "log-format=", "debug", "systemd-cgroup", "rootless=",
-                "version,v", "criu=").keepOrder();
+                "version,v", "criu=", "no-planner").keepOrder();
         try {
             g.parse(call.argv());
         } catch (RuntimeException e) {
@@ -57,6 +57,7 @@ public final class Served {
         if (g.bool("version") || g.bool("help") || g.positional.isEmpty()) return Outcome.declined("help or version");
         // Trace's --debug sink is process-wide: a debug call runs in its own JVM
         if (g.bool("debug")) return Outcome.declined("--debug");
+        if (g.bool("no-planner")) return Outcome.declined("--no-planner");
         String fmt = g.value("log-format", "text");
         if (!fmt.equals("text") && !fmt.equals("json")) return Outcome.declined("log format");
         String cmd = g.positional.get(0);

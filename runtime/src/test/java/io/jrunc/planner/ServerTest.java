@@ -134,7 +134,7 @@ class ServerTest {
         Path root = tmp.resolve("root");
         Server s = serve(root, 60_000, uid());
         String r = root.toString();
-        for (List<String> argv : List.<List<String>>of(List.of("--root", r, "spec"), List.of("--root", r, "--debug", "kill", "x"),
+        for (List<String> argv : List.<List<String>>of(List.of("--root", r, "spec"), List.of("--root", r, "--debug", "kill", "x"), List.of("--no-planner", "--root", r, "kill", "x", "KILL"),
                 List.of("--root", r, "--version"), List.of("--root", r, "kill", "--help"), List.of("--root", r, "state", "x"),
                 List.of("--root", r, "create", "-b", "b", "x"), // no jrunc-init from the front
                 List.of("--root", tmp.resolve("another").toString(), "kill", "x", "KILL"), List.of())) {

@@ -17,6 +17,13 @@ final class TestFront {
 
     /** stdio: fds for the call's 0, 1, 2 (also the container's); init: spawn jrunc-init (create/run/exec). */
     static Answer call(Linux sys, Path socket, Path cwd, int[] stdio, List<String> argv, Path initBinary) {
+        // connect first: with no planner the front falls back before it has spawned anything
+        int conn;
+        try {
+            conn = sys.connectUnix(socket.toString());
+        } catch (io.jrunc.sys.LinuxException e) {
+            return new Answer(false, null, -1);
+        }
         List<Integer> fds = new ArrayList<>();
         List<Byte> roles = new ArrayList<>();
         int cwdFd = sys.open(cwd, Linux.O_RDONLY | O_DIRECTORY, 0);
@@ -45,9 +52,7 @@ final class TestFront {
         for (int i = 0; i < r.length; i++) r[i] = roles.get(i);
         int[] f = new int[fds.size()];
         for (int i = 0; i < f.length; i++) f[i] = fds.get(i);
-        int conn = -1;
         try {
-            conn = sys.connectUnix(socket.toString());
             byte[] frame = Protocol.encode(new Protocol.Request(umask(), r, argv, List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin")));
             try {
                 sendAll(sys, conn, frame, f);
@@ -57,7 +62,7 @@ final class TestFront {
             }
             return read(sys, conn, helper);
         } finally {
-            if (conn >= 0) sys.close(conn);
+            sys.close(conn);
             sys.close(cwdFd);
             if (parentEnd >= 0) sys.close(parentEnd);
             // the front reaps its helper once the planner has answered (or is gone)
