@@ -43,9 +43,13 @@ public final class Server {
     private final int uid, gid;
     private final int umask;
     private final String[] ns;
+    /** This process' confinement (Confinement): a peer must be at least as privileged. */
+    private final Confinement own;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong lastDone = new AtomicLong(System.nanoTime());
     final AtomicInteger served = new AtomicInteger(), refused = new AtomicInteger(), declined = new AtomicInteger();
+    /** Why the last refused connection was refused (tests; a planner has no log of its own). */
+    volatile String lastRefusal;
     private FileChannel lockFile;
     private FileLock lock;
     private int listen = -1;
@@ -61,6 +65,7 @@ public final class Server {
         this.umask = ownUmask();
         this.ns = new String[NAMESPACES.size()];
         for (int i = 0; i < ns.length; i++) ns[i] = nsId("self", NAMESPACES.get(i));
+        this.own = Confinement.of("self");
     }
 
     /** `jrunc [--root R] __planner [--idle-ms N]`: runs until idle. */
@@ -197,6 +202,7 @@ public final class Server {
             try {
                 String why = peerRefusal(fd);
                 if (why != null) {
+                    lastRefusal = why;
                     refused.incrementAndGet();
                     return;
                 }
@@ -205,6 +211,7 @@ public final class Server {
                 try {
                     req = read(fds);
                 } catch (RuntimeException e) {
+                    lastRefusal = e.getMessage();
                     refused.incrementAndGet();
                     return;
                 }
@@ -305,11 +312,52 @@ public final class Server {
             String theirs = nsId(Integer.toString(cred[0]), NAMESPACES.get(i));
             if (theirs == null || !theirs.equals(ns[i])) return "peer in another " + NAMESPACES.get(i) + " namespace";
         }
-        return null;
+        Confinement c = Confinement.of(Integer.toString(cred[0]));
+        return c == null || own == null ? "peer's status unreadable" : c.narrowerThan(own);
     }
 
     private void write(int sock, byte[] b) {
         sys.send(sock, b);
+    }
+
+    /**
+     * What limits a process beyond its uid: effective capabilities, no_new_privs, a seccomp filter, its LSM
+     * label. The planner acts (cgroups, state, hooks) with its own; a caller whose own are narrower (root
+     * without CAP_SYS_ADMIN, under no_new_privs or a seccomp filter, in another AppArmor/SELinux domain)
+     * would gain through it what it could not do itself, so it is refused and goes the direct way.
+     */
+    record Confinement(long capEff, boolean noNewPrivs, int seccomp, String label) {
+        static Confinement of(String pid) {
+            long cap = -1;
+            boolean nnp = false;
+            int sec = 0;
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (l.startsWith("CapEff:")) cap = Long.parseUnsignedLong(l.substring(7).trim(), 16);
+                    else if (l.startsWith("NoNewPrivs:")) nnp = !l.substring(11).trim().equals("0");
+                    else if (l.startsWith("Seccomp:")) sec = Integer.parseInt(l.substring(8).trim());
+                }
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+            if (cap == -1) return null;
+            String label = "";
+            try {
+                label = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/attr/current"))).trim();
+            } catch (IOException | RuntimeException e) {
+                // no LSM that keeps a label: "" for both
+            }
+            return new Confinement(cap, nnp, sec, label);
+        }
+
+        /** Why this (a peer) is more confined than p (the planner), or null. */
+        String narrowerThan(Confinement p) {
+            if ((capEff & p.capEff) != p.capEff) return "peer lacks capabilities " + Long.toHexString(p.capEff & ~capEff);
+            if (noNewPrivs && !p.noNewPrivs) return "peer has no_new_privs";
+            if (seccomp != 0 && p.seccomp == 0) return "peer is under seccomp";
+            if (!label.equals(p.label)) return "peer's LSM label " + label;
+            return null;
+        }
     }
 
     private static String nsId(String pid, String type) {

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,7 @@ class ServerTest {
         assertFalse(a.acked());
         assertNull(a.reply(), "refused: closed before any byte (the front falls back)");
         assertEquals(1, s.refused.get());
+        assertEquals("peer uid 0 gid " + gid(), s.lastRefusal.replace("peer uid " + uid(), "peer uid 0"));
         assertEquals(0, s.served.get());
         assertEquals("", Files.readString(tmp.resolve("r.err")));
     }
@@ -89,6 +91,43 @@ class ServerTest {
         assertTrue(Files.readString(tmp.resolve("k.err")).contains("level=error msg=\"container does not exist\""),
                 Files.readString(tmp.resolve("k.err")));
         assertEquals(1, s.served.get());
+    }
+
+    @Test
+    void narrowerConfinementIsRefused() {
+        Server.Confinement planner = new Server.Confinement(0x1ffffffffffL, false, 0, "unconfined");
+        assertNull(new Server.Confinement(0x1ffffffffffL, false, 0, "unconfined").narrowerThan(planner));
+        assertNull(new Server.Confinement(0x3ffffffffffL, false, 0, "unconfined").narrowerThan(planner));
+        assertTrue(new Server.Confinement(0x1ffffffffffL & ~(1L << 21), false, 0, "unconfined").narrowerThan(planner)
+                .startsWith("peer lacks capabilities 200000"), "CAP_SYS_ADMIN dropped");
+        assertNotNull(new Server.Confinement(0x1ffffffffffL, true, 0, "unconfined").narrowerThan(planner));
+        assertNotNull(new Server.Confinement(0x1ffffffffffL, false, 2, "unconfined").narrowerThan(planner));
+        assertNotNull(new Server.Confinement(0x1ffffffffffL, false, 0, "some-profile (enforce)").narrowerThan(planner));
+        // this very process against itself: equal
+        Server.Confinement self = Server.Confinement.of("self");
+        assertNotNull(self);
+        assertNull(self.narrowerThan(self));
+        assertNull(Server.Confinement.of("999999999"), "no such process");
+    }
+
+    @Test
+    void aPeerWithoutCapabilitiesIsRefused() throws Exception {
+        Assumptions.assumeTrue(uid() == 0 && Files.isExecutable(Path.of("/usr/sbin/capsh")) || Files.isExecutable(Path.of("/sbin/capsh")),
+                "root and capsh needed");
+        // a root process without CAP_SYS_ADMIN connects (python3 here plays such a caller's front)
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 needed");
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        String py = "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+                + "try:\n s.sendall(b'x'*8)\n print(len(s.recv(100)))\nexcept (ConnectionResetError, BrokenPipeError):\n print(0)";
+        String capsh = Files.isExecutable(Path.of("/usr/sbin/capsh")) ? "/usr/sbin/capsh" : "/sbin/capsh";
+        Process p = new ProcessBuilder(capsh, "--drop=cap_sys_admin", "--", "-c",
+                "exec /usr/bin/python3 -c \"$0\" \"$1\"", py, s.socketPath().toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("0", out, "closed without a byte: " + out);
+        assertEquals(1, s.refused.get());
+        assertTrue(s.lastRefusal.startsWith("peer lacks capabilities 200000"), s.lastRefusal);
     }
 
     @Test
