@@ -326,6 +326,127 @@ class PlannerContainerTest {
                 + halfMade + " left half-made for delete --force");
     }
 
+    /** A planner process on root, up once it accepts (a dead predecessor's socket refuses). */
+    Process startPlanner() throws Exception {
+        Process planner = new ProcessBuilder(Home.launcher().toString(), "--root", root.toString(), "__planner", "--idle-ms", "60000")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Path sock = root.resolve(Server.DIR).resolve(Server.SOCKET);
+        for (int i = 0; i < 3000; i++) {
+            try {
+                sys.close(sys.connectUnix(sock.toString()));
+                return planner;
+            } catch (io.jrunc.sys.LinuxException e) {
+                Thread.sleep(10);
+            }
+        }
+        planner.destroyForcibly();
+        throw new AssertionError("planner did not start");
+    }
+
+    /**
+     * Reaps this JVM's zombie children: the exec'd processes of calls whose planner died before replying
+     * (their pid never reached the front). A zombie in a container's pid namespace keeps its init from
+     * finishing its exit, so a real front must not leave them either (it exits, and the caller's subreaper
+     * reaps them). Called when no ProcessBuilder child of this test is left unreaped.
+     */
+    void reapZombieChildren() throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                String children;
+                try {
+                    children = Files.readString(t.resolve("children")).trim();
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                if (children.isEmpty()) continue;
+                for (String c : children.split(" ")) {
+                    int pid = Integer.parseInt(c);
+                    try {
+                        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                        if (stat.charAt(stat.lastIndexOf(')') + 2) == 'Z') sys.waitpid(pid, Linux.WNOHANG);
+                    } catch (IOException | RuntimeException ignored) { }
+                }
+            }
+        }
+    }
+
+    /** The pids in the container's cgroup (one hierarchy that has cgroup.procs). */
+    static List<String> cgroupPids(String id) throws IOException {
+        for (Path d : leftoverCgroups(id)) {
+            Path procs = d.resolve("cgroup.procs");
+            if (Files.isReadable(procs) && d.toString().contains("/pids/") || d.toString().startsWith("/sys/fs/cgroup/" + id))
+                return Files.readAllLines(procs);
+        }
+        for (Path d : leftoverCgroups(id)) if (Files.isReadable(d.resolve("cgroup.procs"))) return Files.readAllLines(d.resolve("cgroup.procs"));
+        return List.of();
+    }
+
+    /**
+     * The planner SIGKILLed at random moments of an exec and of a delete: the container is never harmed by
+     * a dying exec (its init keeps running, no exec'd process is left in its cgroup), and `delete --force`
+     * after a dying delete leaves nothing.
+     */
+    @Test
+    void plannerKilledAtRandomPointsOfExecAndDelete() throws Exception {
+        config(List.of("sleep", "100"), null);
+        java.util.Random rnd = new java.util.Random(Long.getLong("planner.seed", System.nanoTime()));
+        int execTaken = 0, deleteTaken = 0;
+        for (int round = 0; round < 4; round++) {
+            String id = id("ed" + round);
+            String r = Integer.toString(round);
+            Direct c = direct("run", "-d", "-b", tmp.resolve("bundle").toString(), id);
+            assertEquals(0, c.code, c.err);
+            int init = statePid(id);
+            long initStart = io.jrunc.sys.Proc.startTime(init);
+            Process planner = startPlanner();
+            try {
+                call("warm" + round, false, "kill", "nosuch", "KILL");
+                CompletableFuture<TestFront.Answer> exec = CompletableFuture.supplyAsync(() -> call("ex" + r, true, "exec", id, "sleep", "1"));
+                Thread.sleep(rnd.nextInt(40));
+                planner.destroyForcibly();
+                assertTrue(planner.waitFor(30, TimeUnit.SECONDS));
+                TestFront.Answer a = exec.get(60, TimeUnit.SECONDS);
+                if (a.acked()) execTaken++;
+                if (a.reply() != null && a.reply().pid() > 0) exitCode(a.reply().pid());
+                Thread.sleep(50);
+                reapZombieChildren();
+                assertTrue(io.jrunc.sys.Proc.isAlive(init, initStart), "round " + round + ": the container's init died with the exec");
+                // an exec'd process that lost the planner exits (EOF on its sync socket) before it execs
+                List<String> pids = List.of();
+                for (int i = 0; i < 300; i++) {
+                    pids = cgroupPids(id);
+                    if (pids.size() <= 1) break;
+                    Thread.sleep(10);
+                    reapZombieChildren();
+                }
+                assertEquals(List.of(Integer.toString(init)), pids, "round " + round + ": left in the container's cgroup");
+            } finally {
+                if (planner.isAlive()) planner.destroyForcibly();
+                planner.waitFor(30, TimeUnit.SECONDS);
+            }
+            planner = startPlanner();
+            try {
+                call("warmd" + round, false, "kill", "nosuch", "KILL");
+                CompletableFuture<TestFront.Answer> del = CompletableFuture.supplyAsync(() -> call("del" + r, false, "delete", "--force", id));
+                Thread.sleep(rnd.nextInt(25));
+                planner.destroyForcibly();
+                assertTrue(planner.waitFor(30, TimeUnit.SECONDS));
+                if (del.get(60, TimeUnit.SECONDS).acked()) deleteTaken++;
+            } finally {
+                if (planner.isAlive()) planner.destroyForcibly();
+                planner.waitFor(30, TimeUnit.SECONDS);
+            }
+            Direct d = direct("delete", "--force", id);
+            assertEquals(0, d.code, d.err);
+            assertFalse(Files.exists(root.resolve(id)), "round " + round + ": state dir left");
+            assertEquals(List.of(), leftoverCgroups(id), "round " + round + ": cgroup left");
+            for (int i = 0; i < 300 && io.jrunc.sys.Proc.isAlive(init, initStart); i++) Thread.sleep(10);
+            assertFalse(io.jrunc.sys.Proc.isAlive(init, initStart), "round " + round + ": init left");
+        }
+        System.out.println("plannerKilledAtRandomPointsOfExecAndDelete: 4 rounds, exec taken " + execTaken + ", delete taken " + deleteTaken);
+    }
+
     record Direct(int code, String err) {}
 
     /** bin/jrunc (the front and the direct JVM) with this test's root. */
