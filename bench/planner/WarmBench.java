@@ -1,4 +1,6 @@
 import io.jrunc.container.CreateOptions;
+import io.jrunc.planner.Protocol;
+import io.jrunc.sys.Linux;
 import io.jrunc.container.Engine;
 import io.jrunc.state.ContainerState;
 import java.io.File;
@@ -18,7 +20,10 @@ import java.util.concurrent.Future;
  * (io.jrunc.container.Engine, as the planner runs it) does create + start + wait + delete of /bin/true,
  * interleaved round by round with runc (and jrunc's CLI) doing the same through their command lines as
  * bench/run does; then 100 runs 10 in parallel each way. Prints medians, quartiles and the load.
- * Usage (root): java -cp jrunc.jar:. WarmBench BUNDLE N RUNTIME=PATH...
+ * With planner=PATH (bin/jrunc) among the runtimes, a planner process is started on its own root and this
+ * JVM plays the C front for it (spawns jrunc-init, sends the request with its fds): a foreground `run`
+ * through the planner (the reply's pid waited for here, as the front's waiter would) and a `delete`.
+ * Usage (root): java -cp jrunc.jar:. WarmBench BUNDLE N [planner=PATH] RUNTIME=PATH...
  */
 public class WarmBench {
     static Path bundle;
@@ -29,11 +34,21 @@ public class WarmBench {
         Map<String, String> rts = new TreeMap<>();
         for (int i = 2; i < a.length; i++) rts.put(a[i].substring(0, a[i].indexOf('=')), a[i].substring(a[i].indexOf('=') + 1));
         Path work = Files.createTempDirectory("warmbench");
+        String plannerLauncher = rts.remove("planner");
+        Process planner = null;
+        if (plannerLauncher != null) {
+            front = new Front(work.resolve("root-planner"));
+            planner = new ProcessBuilder(plannerLauncher, "--root", front.root.toString(), "__planner", "--idle-ms", "600000")
+                    .redirectInput(NULL).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            front.awaitUp();
+            for (int i = 0; i < 30; i++) front.cycle("w" + i);
+        }
         Engine engine = Engine.builder(work.resolve("root-warm")).build();
         // warm-up: the JIT compiles the create path (the planner's steady state)
         for (int i = 0; i < 30; i++) warmCycle(engine, "w" + i);
         Map<String, List<Double>> cycle = new TreeMap<>();
         cycle.put("warm engine", new ArrayList<>());
+        if (front != null) cycle.put("through the planner (this JVM as the front)", new ArrayList<>());
         for (String r : rts.keySet()) cycle.put(r, new ArrayList<>());
         double[] load0 = load();
         for (int i = 0; i < n; i++) {
@@ -41,6 +56,12 @@ public class WarmBench {
             long t = System.nanoTime();
             warmCycle(engine, "c" + i);
             cycle.get("warm engine").add((System.nanoTime() - t) / 1e6);
+            if (front != null) {
+                quiet();
+                t = System.nanoTime();
+                front.cycle("c" + i);
+                cycle.get("through the planner (this JVM as the front)").add((System.nanoTime() - t) / 1e6);
+            }
             for (Map.Entry<String, String> r : rts.entrySet()) {
                 quiet();
                 cycle.get(r.getKey()).add(cliCycle(r.getValue(), work.resolve("root-" + r.getKey()), "c" + i));
@@ -61,7 +82,15 @@ public class WarmBench {
         System.out.println("|---|---|---|---|");
         for (int round = 0; round < 2; round++) {
             par("warm engine", null, engine, work);
+            if (front != null) par("through the planner", "planner", null, work);
             for (Map.Entry<String, String> r : rts.entrySet()) par(r.getKey(), r.getValue(), null, work.resolve("root-" + r.getKey()));
+        }
+        if (planner != null) {
+            for (String l : Files.readAllLines(Path.of("/proc/" + planner.pid() + "/status")))
+                if (l.startsWith("VmRSS") || l.startsWith("VmHWM") || l.startsWith("Threads"))
+                    System.out.println("planner after the runs (JIT, AOT cache, SerialGC, no heap limit): " + l.replaceAll("\\s+", " "));
+            planner.destroy();
+            planner.waitFor();
         }
         for (String l : Files.readAllLines(Path.of("/proc/self/status")))
             if (l.startsWith("VmRSS") || l.startsWith("VmHWM") || l.startsWith("Threads"))
@@ -77,6 +106,15 @@ public class WarmBench {
         for (int i = 0; i < 100; i++) {
             String id = "p" + tag + "-" + i;
             fs.add(ex.submit(() -> {
+                if ("planner".equals(rt)) {
+                    try {
+                        front.cycle(id);
+                        return true;
+                    } catch (RuntimeException e) {
+                        System.err.println(e);
+                        return false;
+                    }
+                }
                 if (engine != null) {
                     try {
                         warmCycle(engine, id);
@@ -94,6 +132,113 @@ public class WarmBench {
         ex.shutdown();
         double wall = (System.nanoTime() - t) / 1e6;
         System.out.printf("| %s | %.0f | %d / %d | %d |%n", name, wall, (selfCpu() - cpu0), (childCpu() - kids0), failed);
+    }
+
+    static Front front;
+
+    /** The C front's part (docs/planner.md, "What the front does"), played from Java. */
+    static final class Front {
+        final Linux sys = Linux.get();
+        final Path root;
+        final Path sock;
+        final java.nio.file.Path init = io.jrunc.sys.Home.initBinary();
+
+        Front(Path root) {
+            this.root = root;
+            this.sock = root.resolve("@planner/sock");
+        }
+
+        void awaitUp() throws Exception {
+            for (int i = 0; i < 3000; i++) {
+                try {
+                    sys.close(sys.connectUnix(sock.toString()));
+                    return;
+                } catch (RuntimeException e) {
+                    Thread.sleep(10);
+                }
+            }
+            throw new IllegalStateException("planner did not start");
+        }
+
+        /** A foreground run: run through the planner, wait for the pid it returns, delete -f (the waiter's). */
+        void cycle(String id) {
+            Protocol.Reply r = call(true, "run", "-b", bundle.toString(), id);
+            if (r == null || r.kind() != Protocol.DONE || r.exit() != 0 || r.pid() <= 0) throw new IllegalStateException("run " + id + ": " + r);
+            int st = sys.waitpid(r.pid(), 0)[1];
+            if (st != 0) throw new IllegalStateException("exit status " + st);
+            Protocol.Reply d = call(false, "delete", "-f", id);
+            if (d == null || d.exit() != 0) throw new IllegalStateException("delete " + id + ": " + d);
+        }
+
+        Protocol.Reply call(boolean spawn, String... args) {
+            int conn = sys.connectUnix(sock.toString());
+            int cwd = sys.open(Path.of("/"), Linux.O_RDONLY | 0200000, 0);
+            int nul = sys.open(Path.of("/dev/null"), Linux.O_RDWR, 0);
+            int helper = -1, parent = -1;
+            try {
+                List<String> argv = new ArrayList<>(List.of("--root", root.toString()));
+                argv.addAll(List.of(args));
+                int[] fds;
+                byte[] roles;
+                if (spawn) {
+                    int[] sp = sys.socketpair();
+                    int exe = sys.sealedCopy(init.toString());
+                    try {
+                        helper = sys.spawn("/proc/self/fd/" + exe, new String[]{"jrunc-init", "init", Integer.toString(sp[1])},
+                                new String[0], new int[]{nul, nul, nul}, new int[]{sp[1]});
+                    } finally {
+                        sys.close(exe);
+                        sys.close(sp[1]);
+                    }
+                    parent = sp[0];
+                    fds = new int[]{cwd, nul, nul, nul, parent};
+                    roles = new byte[]{1, 2, 3, 4, 5};
+                } else {
+                    fds = new int[]{cwd, nul, nul, nul};
+                    roles = new byte[]{1, 2, 3, 4};
+                }
+                byte[] f = Protocol.encode(new Protocol.Request(umask, roles, argv, List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin")));
+                int n = sys.sendFds(conn, f, 0, f.length, fds);
+                while (n < f.length) n += sys.sendFds(conn, f, n, f.length - n, null);
+                if (parent >= 0) {
+                    sys.close(parent);
+                    parent = -1;
+                }
+                byte[] h = new byte[8];
+                if (read(conn, h, 0, 4) < 4) return null;
+                if (h[0] == 'J' && h[2] == 'A' && read(conn, h, 0, 4) < 4) return null;
+                if (read(conn, h, 4, 4) < 4) return null;
+                byte[] body = new byte[Protocol.bodyLength(h, Protocol.REPLY_MAGIC)];
+                if (read(conn, body, 0, body.length) < body.length) return null;
+                return Protocol.decodeReply(body);
+            } finally {
+                sys.close(conn);
+                sys.close(cwd);
+                sys.close(nul);
+                if (parent >= 0) sys.close(parent);
+                if (helper > 0) sys.waitpid(helper, 0);
+            }
+        }
+
+        int read(int fd, byte[] b, int off, int len) {
+            int got = 0;
+            while (got < len) {
+                int r = sys.recvFds(fd, b, off + got, len - got, 60_000, null);
+                if (r <= 0) break;
+                got += r;
+            }
+            return got;
+        }
+
+        static final int umask = umask();
+
+        static int umask() {
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+                    if (l.startsWith("Umask:")) return Integer.parseInt(l.substring(6).trim(), 8);
+            } catch (Exception e) { }
+            return 022;
+        }
     }
 
     /** The planner's work for a foreground run: create, start, wait (the init is our child), delete. */
