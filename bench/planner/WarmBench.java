@@ -41,6 +41,7 @@ public class WarmBench {
             planner = new ProcessBuilder(plannerLauncher, "--root", front.root.toString(), "__planner", "--idle-ms", "600000")
                     .redirectInput(NULL).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             front.awaitUp();
+            plannerPid = planner.pid();
             for (int i = 0; i < 30; i++) front.cycle("w" + i);
         }
         Engine engine = Engine.builder(work.resolve("root-warm")).build();
@@ -49,7 +50,10 @@ public class WarmBench {
         Map<String, List<Double>> cycle = new TreeMap<>();
         cycle.put("warm engine", new ArrayList<>());
         if (front != null) cycle.put("through the planner (this JVM as the front)", new ArrayList<>());
-        for (String r : rts.keySet()) cycle.put(r, new ArrayList<>());
+        for (String r : rts.keySet()) {
+            cycle.put(r, new ArrayList<>());
+            cycle.put(r + " run (one foreground call)", new ArrayList<>());
+        }
         double[] load0 = load();
         for (int i = 0; i < n; i++) {
             quiet();
@@ -65,12 +69,16 @@ public class WarmBench {
             for (Map.Entry<String, String> r : rts.entrySet()) {
                 quiet();
                 cycle.get(r.getKey()).add(cliCycle(r.getValue(), work.resolve("root-" + r.getKey()), "c" + i));
+                quiet();
+                long t1 = System.nanoTime();
+                check(run(List.of(r.getValue(), "--root", work.resolve("root-" + r.getKey()).toString(), "run", "-b", bundle.toString(), "r" + i), true), "r" + i);
+                cycle.get(r.getKey() + " run (one foreground call)").add((System.nanoTime() - t1) / 1e6);
             }
         }
         double[] load1 = load();
         System.out.printf("warm planner bench, %d interleaved rounds (+30 warm-up cycles), load %.2f -> %.2f, %d cores%n",
                 n, load0[0], load1[0], Runtime.getRuntime().availableProcessors());
-        System.out.println("| create+start+wait+delete of /bin/true | median ms | p25 | p75 | min |");
+        System.out.println("| create+start+wait+delete of /bin/true (CLIs: create, start, poll state, delete; \"run\": one foreground run) | median ms | p25 | p75 | min |");
         System.out.println("|---|---|---|---|---|");
         for (Map.Entry<String, List<Double>> e : cycle.entrySet()) {
             double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -98,7 +106,7 @@ public class WarmBench {
     }
 
     static void par(String name, String rt, Engine engine, Path root) throws Exception {
-        long cpu0 = selfCpu(), kids0 = childCpu();
+        long cpu0 = selfCpu(), kids0 = childCpu(), pl0 = plannerCpu();
         long t = System.nanoTime();
         ExecutorService ex = Executors.newFixedThreadPool(10);
         List<Future<Boolean>> fs = new ArrayList<>();
@@ -131,10 +139,14 @@ public class WarmBench {
         for (Future<Boolean> f : fs) if (!f.get()) failed++;
         ex.shutdown();
         double wall = (System.nanoTime() - t) / 1e6;
-        System.out.printf("| %s | %.0f | %d / %d | %d |%n", name, wall, (selfCpu() - cpu0), (childCpu() - kids0), failed);
+        String cpu = "planner".equals(rt) ? (selfCpu() - cpu0) + " / " + (childCpu() - kids0) + " + planner " + (plannerCpu() - pl0)
+                : (selfCpu() - cpu0) + " / " + (childCpu() - kids0);
+        System.out.printf("| %s | %.0f | %s | %d |%n", name, wall, cpu, failed);
     }
 
     static Front front;
+    /** The planner process (its CPU is read from /proc: it is not reaped during the runs). */
+    static long plannerPid = -1;
 
     /** The C front's part (docs/planner.md, "What the front does"), played from Java. */
     static final class Front {
@@ -290,6 +302,10 @@ public class WarmBench {
 
     /** utime+stime of this process, ms. */
     static long selfCpu() throws Exception { return ticks(Files.readString(Path.of("/proc/self/stat")), 13, 14); }
+
+    static long plannerCpu() throws Exception {
+        return plannerPid < 0 ? 0 : ticks(Files.readString(Path.of("/proc/" + plannerPid + "/stat")), 13, 14);
+    }
 
     /** cutime+cstime (reaped children), ms. */
     static long childCpu() throws Exception { return ticks(Files.readString(Path.of("/proc/self/stat")), 15, 16); }
