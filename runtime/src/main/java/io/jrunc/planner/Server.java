@@ -132,7 +132,8 @@ public final class Server {
         try {
             while (true) {
                 long idleFor = (System.nanoTime() - lastDone.get()) / 1_000_000;
-                int wait = active.get() > 0 ? (int) Math.max(idleMs, 100) : (int) (idleMs - idleFor);
+                long w = active.get() > 0 ? Math.max(idleMs, 100) : idleMs - idleFor;
+                int wait = (int) Math.min(Integer.MAX_VALUE, w);
                 if (active.get() == 0 && wait <= 0) break;
                 int c;
                 try {
