@@ -17,7 +17,7 @@ import java.util.Map;
 final class InitChannel implements AutoCloseable {
     private final Linux sys;
     private int sock;
-    /** This JVM spawned the helper: the new process is its child and {@link #reap} waits for it. */
+    /** This JVM spawned the helper: the new process is its child and {@link #killAndReap} reaps it. */
     private final boolean ours;
 
     private InitChannel(Linux sys, int sock, boolean ours) {
