@@ -560,7 +560,7 @@ JNIEXPORT jstring JNICALL Java_io_jrunc_sys_Native_strerror(JNIEnv *env, jclass 
 
 /* A listening AF_UNIX stream socket (backlog 1) at path, CLOEXEC: the console socket of a foreground
  * `run`/`exec -t`. The init connects and sends the pty master during create; the waiter accepts later. */
-JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_listenUnix(JNIEnv *env, jclass cls, jstring jpath) {
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_listenUnix(JNIEnv *env, jclass cls, jstring jpath, jint backlog) {
     (void)cls;
     char *path = cstr(env, jpath);
     if (!path) return -1;
@@ -577,7 +577,7 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_listenUnix(JNIEnv *env, jclass c
         free(path);
         return -1;
     }
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, backlog) < 0) {
         int e = errno;
         close(fd);
         throw_errno_path(env, "bind", path, e);
@@ -641,6 +641,166 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_accept(JNIEnv *env, jclass cls, 
  * directory with BPF_F_ALLOW_MULTI, as runc does. The attachment keeps the program alive; our fds go.
  * A verifier rejection is reported with the start of the verifier's log.
  */
+/* At most this many fds in one message of the planner's protocol (docs/planner.md). */
+#define MAX_FDS 64
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_recvFds(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off,
+                                                        jint len, jint timeout_ms, jintArray fds_out) {
+    (void)cls;
+    if (bad_range(env, buf, off, len)) return -1;
+    jsize cap = fds_out ? (*env)->GetArrayLength(env, fds_out) : 0;
+    if (cap > MAX_FDS) cap = MAX_FDS;
+    int w = wait_readable(fd, timeout_ms);
+    if (w < 0) {
+        throw_errno(env, "poll", errno);
+        return -1;
+    }
+    if (w == 0) return -1;
+    char *data = malloc(len ? (size_t)len : 1);
+    if (!data) {
+        throw_oom(env);
+        return -1;
+    }
+    union {
+        char buf[CMSG_SPACE(MAX_FDS * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {.iov_base = data, .iov_len = (size_t)len};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+    ssize_t n;
+    do {
+        n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    int e = errno;
+    jint got[MAX_FDS];
+    int k = 0, extra = 0;
+    if (n >= 0) {
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+            size_t m = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < m; i++) {
+                int f;
+                memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                if (k < cap) got[k++] = f;
+                else {
+                    close(f);
+                    extra = 1;
+                }
+            }
+        }
+        /* more fds than asked for, or than the control buffer held: refuse the message, keep none */
+        if (extra || (msg.msg_flags & MSG_CTRUNC)) e = EMSGSIZE;
+    }
+    if (n > 0 && e != EMSGSIZE) (*env)->SetByteArrayRegion(env, buf, off, (jsize)n, (jbyte *)data);
+    free(data);
+    if (n < 0 || e == EMSGSIZE) {
+        for (int i = 0; i < k; i++) close(got[i]);
+        throw_errno(env, "recvmsg", n < 0 ? e : EMSGSIZE);
+        return -1;
+    }
+    if (fds_out) {
+        for (int i = k; i < cap; i++) got[i] = -1;
+        if (cap) (*env)->SetIntArrayRegion(env, fds_out, 0, cap, got);
+    }
+    return (jint)n;
+}
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_sendFds(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off,
+                                                        jint len, jintArray jfds) {
+    (void)cls;
+    if (len < 1 || bad_range(env, buf, off, len)) {
+        if (len < 1) throw_errno(env, "sendmsg", EINVAL);
+        return -1;
+    }
+    jsize nfds = 0;
+    int *fds = jfds ? cints(env, jfds, &nfds) : NULL;
+    if (jfds && !fds && nfds) return -1;
+    if (nfds > MAX_FDS) {
+        free(fds);
+        throw_errno(env, "sendmsg", EINVAL);
+        return -1;
+    }
+    char *data = malloc((size_t)len);
+    if (!data) {
+        free(fds);
+        throw_oom(env);
+        return -1;
+    }
+    (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *)data);
+    union {
+        char buf[CMSG_SPACE(MAX_FDS * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    struct iovec iov = {.iov_base = data, .iov_len = (size_t)len};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (nfds) {
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, (size_t)nfds * sizeof(int));
+    }
+    ssize_t n;
+    do {
+        n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    int e = errno;
+    free(data);
+    free(fds);
+    if (n < 0) {
+        throw_errno(env, "sendmsg", e);
+        return -1;
+    }
+    return (jint)n;
+}
+
+JNIEXPORT jintArray JNICALL Java_io_jrunc_sys_Native_peerCred(JNIEnv *env, jclass cls, jint fd) {
+    (void)cls;
+    struct ucred cr;
+    socklen_t l = sizeof(cr);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) < 0) {
+        throw_errno(env, "getsockopt(SO_PEERCRED)", errno);
+        return NULL;
+    }
+    jint v[3] = {(jint)cr.pid, (jint)cr.uid, (jint)cr.gid};
+    jintArray r = (*env)->NewIntArray(env, 3);
+    if (r) (*env)->SetIntArrayRegion(env, r, 0, 3, v);
+    return r;
+}
+
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_connectUnix(JNIEnv *env, jclass cls, jstring jpath) {
+    (void)cls;
+    char *path = cstr(env, jpath);
+    if (!path) return -1;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        throw_errno_path(env, "connect", path, ENAMETOOLONG);
+        free(path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw_errno(env, "socket", errno);
+        free(path);
+        return -1;
+    }
+    int r;
+    do r = connect(fd, (struct sockaddr *)&sa, sizeof(sa)); while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        int e = errno;
+        close(fd);
+        throw_errno_path(env, "connect", path, e);
+        free(path);
+        return -1;
+    }
+    free(path);
+    return fd;
+}
+
 JNIEXPORT void JNICALL Java_io_jrunc_sys_Bpf_attach(JNIEnv *env, jclass cls, jstring jdir, jbyteArray jinsns) {
     (void)cls;
     char *dir = cstr(env, jdir);

@@ -119,7 +119,8 @@ int main(int argc, char **argv) {
      * callers that start containers in parallel). `validate` walks JSON schemas for half a second and
      * wants the compiler (620 ms with C1, 965 ms without).
      */
-    args[n++] = strcmp(cmd, "validate") ? "-Xint" : "-XX:TieredStopAtLevel=1";
+    /* The resident planner (docs/planner.md) lives for many calls: it wants the JIT, C2 included. */
+    args[n++] = !strcmp(cmd, "validate") ? "-XX:TieredStopAtLevel=1" : !strcmp(cmd, "__planner") ? "-XX:+TieredCompilation" : "-Xint";
     args[n++] = "-XX:+UseSerialGC";
     args[n++] = "-XX:-UsePerfData";
     if (with_aot) args[n++] = aotflag;

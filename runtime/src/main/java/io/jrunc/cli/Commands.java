@@ -27,6 +27,7 @@ final class Commands {
             case "validate" -> ValidateCommand.run(argv);
             case "__aot-training" -> Training.run();
             case "__front-cache" -> FrontCache.write(argv);
+            case "__planner" -> io.jrunc.planner.Server.main(c.root, argv);
             case "exec" -> ExecCommand.run(c, argv);
             case "update" -> UpdateCommand.run(c, argv);
             case "events" -> EventsCommand.run(c, argv);

@@ -11,16 +11,16 @@ final class CreateCommand {
     static int run(Cli c, List<String> argv) {
         Args a = new Args("create", Commands.flags("create")).parse(argv);
         if (Cli.help(a)) return 0;
-        c.engine().create(options(a, false));
+        c.engine().create(options(c, a, false));
         return 0;
     }
 
     /** create's and run's shared flags. */
-    static CreateOptions options(Args a, boolean keep) {
+    static CreateOptions options(Cli c, Args a, boolean keep) {
         a.exactlyOne();
         String bundle = a.value("bundle");
-        return new CreateOptions(a.id(), bundle == null ? Path.of("").toAbsolutePath() : Path.of(bundle),
-                a.value("pid-file"), a.value("console-socket"), a.bool("no-pivot"), a.bool("no-new-keyring"),
-                a.intValue("preserve-fds", 0), a.value("pidfd-socket"), keep);
+        return new CreateOptions(a.id(), bundle == null ? (c.cwd != null ? c.cwd : Path.of("").toAbsolutePath()) : Path.of(c.path(bundle)),
+                c.path(a.value("pid-file")), c.path(a.value("console-socket")), a.bool("no-pivot"), a.bool("no-new-keyring"),
+                a.intValue("preserve-fds", 0), c.path(a.value("pidfd-socket")), keep);
     }
 }

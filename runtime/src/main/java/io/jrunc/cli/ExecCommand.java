@@ -25,20 +25,20 @@ final class ExecCommand {
         Args a = new Args("exec", Commands.flags("exec")).keepOrder().parse(argv);
         if (Cli.help(a)) return 0;
         try {
-            return exec(c.engine(), a);
+            return exec(c, c.engine(), a);
         } catch (JruncException e) {
             throw new ExecFailedException(e);
         }
     }
 
-    private static int exec(Engine engine, Args a) {
+    private static int exec(Cli c, Engine engine, Args a) {
         String id = a.id();
         Map<String, String> subCgroups = subCgroups(a.all("cgroup"));
         Spec.Process p;
         Spec saved = null;
         if (a.value("process") != null) {
             try {
-                p = ConfigReader.parseProcess(Files.readAllBytes(Path.of(a.value("process"))));
+                p = ConfigReader.parseProcess(Files.readAllBytes(Path.of(c.path(a.value("process")))));
             } catch (IOException e) {
                 throw new JruncException("cannot read process spec " + a.value("process") + ": " + JruncException.errno(e), e);
             }
@@ -51,12 +51,13 @@ final class ExecCommand {
         String console = a.value("console-socket");
         ConsoleRelay relay = null;
         if (p.terminal() && console == null && !detach) {
+            if (c.handover != null) throw c.handover.decline("a foreground terminal without --console-socket");
             relay = ConsoleRelay.open();
             console = relay.path();
         }
         int pid;
         try {
-            pid = engine.exec(new ExecOptions(id, p, a.value("pid-file"), console, a.value("pidfd-socket"),
+            pid = engine.exec(new ExecOptions(id, p, c.path(a.value("pid-file")), c.path(console), c.path(a.value("pidfd-socket")),
                     a.intValue("preserve-fds", 0), a.bool("ignore-paused"), subCgroups), saved, null);
         } finally {
             if (relay != null) relay.unlink();
@@ -67,6 +68,10 @@ final class ExecCommand {
         List<String> w = new ArrayList<>(List.of("jrunc-init", io.jrunc.plan.Sync.MODE_WAIT, Integer.toString(pid)));
         if (relay != null) w.addAll(List.of(io.jrunc.plan.Sync.WAIT_PTY_SOCKET, Integer.toString(relay.fd())));
         w.add(io.jrunc.plan.Sync.WAIT_END);
+        if (c.handover != null) {
+            c.handover.waiter(pid, w);
+            return 0;
+        }
         engine.kernel().execve(Home.initBinary().toString(), w.toArray(new String[0]), Cli.envp(),
                 relay == null ? new int[0] : new int[]{relay.fd()});
         throw new JruncException("execve of the waiter returned");

@@ -20,21 +20,12 @@ public final class Main {
         // before anything else: the kernel's grace period for the cgroup migration runs meanwhile (Prewarm)
         boolean prewarm = movesIntoCgroup(argv);
         if (prewarm) io.jrunc.cgroup.Prewarm.begin();
+        Log log = new Log(System.err);
         int code;
         try {
-            code = run(List.of(argv), prewarm);
-        } catch (JruncException e) {
-            if (Log.debug && e.getCause() != null) e.printStackTrace();
-            Log.fatal(e.userMessage());
-            code = ExitCodes.of(e);
-        } catch (LinuxException e) {
-            if (Log.debug) e.printStackTrace();
-            Log.fatal(e.getMessage());
-            code = 1;
+            code = run(List.of(argv), prewarm, log);
         } catch (RuntimeException e) {
-            e.printStackTrace();
-            Log.fatal("internal error: " + e);
-            code = 1;
+            code = failed(e, log);
         }
         System.out.flush();
         System.err.flush();
@@ -43,6 +34,23 @@ public final class Main {
         // whether to log the exit (JDK 21+, "java.lang.Runtime"), which initialises the logger
         // framework through a ServiceLoader scan: ~10 ms per call (docs/design-notes.md).
         Runtime.getRuntime().halt(code);
+    }
+
+    /** runc's fatal(): the one log line of a failed command, and its exit code. */
+    static int failed(RuntimeException x, Log log) {
+        if (x instanceof JruncException e) {
+            if (log.debug && e.getCause() != null) e.printStackTrace(log.err());
+            log.fatal(e.userMessage());
+            return ExitCodes.of(e);
+        }
+        if (x instanceof LinuxException e) {
+            if (log.debug) e.printStackTrace(log.err());
+            log.fatal(e.getMessage());
+            return 1;
+        }
+        x.printStackTrace(log.err());
+        log.fatal("internal error: " + x);
+        return 1;
     }
 
     /** The command word (after runc's global flags) is create, run or exec. */
@@ -56,18 +64,17 @@ public final class Main {
         return false;
     }
 
-    static int run(List<String> argv, boolean prewarm) {
+    static int run(List<String> argv, boolean prewarm, Log log) {
+        // --no-planner is the C front's (docs/planner.md): accepted here and without effect
         Args g = new Args("jrunc", "root=", "log=", "log-format=", "debug", "systemd-cgroup", "rootless=",
-                "version,v", "criu=").keepOrder();
+                "version,v", "criu=", "no-planner").keepOrder();
         // Global flags stop at the command name; boolean --rootless is "true|false|auto" in runc.
         g.parse(argv);
-        Log.path = g.value("log");
         String fmt = g.value("log-format", "text");
         if (!fmt.equals("text") && !fmt.equals("json")) throw new JruncException("invalid log-format: " + fmt);
-        Log.json = fmt.equals("json");
-        Log.debug = g.bool("debug");
-        if (Log.debug) Trace.debugTo(new java.util.function.Consumer<String>() {
-            @Override public void accept(String phase) { Log.debug(phase); }
+        log.configure(g.value("log"), fmt.equals("json"), g.bool("debug"));
+        if (log.debug) Trace.debugTo(new java.util.function.Consumer<String>() {
+            @Override public void accept(String phase) { log.debug(phase); }
         });
         if (g.bool("version")) {
             System.out.print(version());
@@ -83,9 +90,9 @@ public final class Main {
         if (root == null) root = io.jrunc.sys.Rootless.defaultRoot(io.jrunc.sys.Linux.get().geteuid());
         String cmd = g.positional.get(0);
         List<String> rest = new ArrayList<>(g.positional.subList(1, g.positional.size()));
-        if (Log.debug) Log.debug("jrunc " + VERSION + ": " + cmd + " " + rest + " (root " + root + ")");
+        if (log.debug) log.debug("jrunc " + VERSION + ": " + cmd + " " + rest + " (root " + root + ")");
         Trace.mark("global args");
-        Cli c = new Cli(root, g.value("log"), fmt, Log.debug, g.bool("systemd-cgroup"), rootless, prewarm);
+        Cli c = new Cli(root, g.value("log"), fmt, log.debug, g.bool("systemd-cgroup"), rootless, prewarm, log);
         return Commands.dispatch(c, cmd, rest);
     }
 

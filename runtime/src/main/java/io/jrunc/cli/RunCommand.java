@@ -21,7 +21,7 @@ final class RunCommand {
         Args a = new Args("run", Commands.flags("run")).parse(argv);
         if (Cli.help(a)) return 0;
         Engine engine = c.engine();
-        CreateOptions o = CreateCommand.options(a, a.bool("keep"));
+        CreateOptions o = CreateCommand.options(c, a, a.bool("keep"));
         boolean detach = a.bool("detach");
         // Foreground with a terminal and no console socket: we are the console. Listen on a private
         // socket, the init sends the pty master there, the waiter relays it to our stdio. The bundle is
@@ -29,10 +29,12 @@ final class RunCommand {
         ConsoleRelay relay = null;
         Bundle bundle = null;
         if (!detach && o.consoleSocket() == null) {
+            final Log log = c.log;
             bundle = Bundle.load(o.bundle(), new java.util.function.Consumer<String>() {
-                @Override public void accept(String m) { Log.warn(m); }
+                @Override public void accept(String m) { log.warn(m); }
             });
             if (bundle.terminal()) {
+                if (c.handover != null) throw c.handover.decline("a foreground terminal without --console-socket");
                 relay = ConsoleRelay.open();
                 o = o.withConsoleSocket(relay.path());
             }
@@ -60,6 +62,10 @@ final class RunCommand {
             w.addAll(List.of("--root", engine.store().root().toString()));
             if (c.logPath != null) w.addAll(List.of("--log", c.logPath, "--log-format", c.logFormat));
             w.addAll(List.of("delete", "-f", o.id()));
+        }
+        if (c.handover != null) {
+            c.handover.waiter(st.pid(), w);
+            return 0;
         }
         System.out.flush();
         System.err.flush();

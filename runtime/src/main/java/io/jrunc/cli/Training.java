@@ -121,12 +121,9 @@ final class Training {
                 }
                 store.removeDir("train");
                 Files.deleteIfExists(bundle.resolve("root"));
-                String saved = Log.path;
-                Log.path = bundle.resolve("log.json").toString();
-                Log.json = true;
-                Log.warn("training");
-                Log.path = saved;
-                Log.json = false;
+                Log log = new Log(System.err);
+                log.configure(bundle.resolve("log.json").toString(), true, false);
+                log.warn("training");
                 Files.deleteIfExists(bundle.resolve("log.json"));
             } finally {
                 Files.deleteIfExists(bundle.resolve("rootfs"));

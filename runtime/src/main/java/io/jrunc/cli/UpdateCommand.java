@@ -22,7 +22,7 @@ final class UpdateCommand {
         if (st == io.jrunc.state.Status.STOPPED) throw new io.jrunc.StatusException(st, "container not running");
         // runc 1.1+: kernel memory limits are gone from the kernel (cgroup v2, v1 since 5.16)
         if (a.value("kernel-memory") != null || a.value("kernel-memory-tcp") != null)
-            Log.warn("Kernel memory settings are ignored and will be removed");
+            c.log.warn("Kernel memory settings are ignored and will be removed");
         Spec.Resources r;
         if (a.value("resources") != null) {
             byte[] raw;

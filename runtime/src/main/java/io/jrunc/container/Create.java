@@ -159,7 +159,7 @@ final class Create {
     }
 
     private void spawn(byte[] plan) {
-        init = InitChannel.spawn(sys, e.initBinary(), plan, o.preserveFds(), stdio, "reading the container's pid");
+        init = InitChannel.start(e, plan, o.preserveFds(), stdio, "reading the container's pid");
         initPid = init.pid();
     }
 
@@ -184,8 +184,8 @@ final class Create {
             // "created": the environment is complete when the runtime-namespace hooks run (crun; what
             // runtime-tools' hooks_stdin checks; runc says "creating"). docs/conformance.md, decisions.
             String hookState = Json.write(st.toHookState("created"));
-            Hooks.run("prestart", spec.hooks().prestart(), hookState);
-            Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState);
+            Hooks.run("prestart", spec.hooks().prestart(), hookState, e.hookIo);
+            Hooks.run("createRuntime", spec.hooks().createRuntime(), hookState, e.hookIo);
         }
         // createContainer hooks run while the container is being created; startContainer hooks run at
         // `start` of a created container, so they get status "created" (as runc does), on a second line.
@@ -220,8 +220,7 @@ final class Create {
     private void undo() {
         if (init != null) init.close();
         if (initPid > 0) {
-            try { sys.kill(initPid, Signals.SIGKILL); } catch (LinuxException ignored) { }
-            try { sys.waitpid(initPid, 0); } catch (LinuxException ignored) { }
+            init.killAndReap();
         }
         if (setup != null) setup.await(); // its failure, if any, is the one being reported or a lesser one
         if (initPid > 0 && premounts != null) e.unmountShared(rootfs.toString(), premounts);

@@ -44,6 +44,10 @@ public final class Engine {
     final Runnable inCgroup;
     /** jrunc-init (null: {@link io.jrunc.sys.Home#initBinary()}, looked up when first spawned). */
     private final Path initBinary;
+    /** Who starts jrunc-init (null: this engine spawns it, as the CLI does). */
+    final InitLauncher launcher;
+    /** The hooks' cwd and stdout (null: this process', as in the CLI). */
+    final Hooks.Io hookIo;
     private volatile HostFacts host;
 
     private Engine(Builder b) {
@@ -57,6 +61,8 @@ public final class Engine {
         this.seccompCache = b.seccompCache ? store.root().resolve(StateStore.SECCOMP_CACHE) : null;
         this.inCgroup = b.inCgroup;
         this.initBinary = b.initBinary;
+        this.launcher = b.launcher;
+        this.hookIo = b.hookIo;
         this.host = b.host;
     }
 
@@ -75,6 +81,8 @@ public final class Engine {
         private Runnable inCgroup;
         private HostFacts host;
         private Path initBinary;
+        private InitLauncher launcher;
+        private Hooks.Io hookIo;
 
         private Builder(Path root) { this.root = root; }
 
@@ -96,6 +104,13 @@ public final class Engine {
         public Builder hostFacts(HostFacts h) { host = h; return this; }
         /** The jrunc-init binary to spawn (default: found by io.jrunc.sys.Home; a fake kernel takes any path). */
         public Builder initBinary(Path p) { initBinary = p; return this; }
+        /**
+         * jrunc-init is started by someone else, who passes its sync socket (a resident planner serving a C
+         * front; InitLauncher). Such an engine serves one create or exec: the launcher gives one socket.
+         */
+        public Builder initLauncher(InitLauncher l) { launcher = l; return this; }
+        /** The runtime-namespace hooks' cwd and stdout, when they are not this process' (the planner's callers). */
+        public Builder hookIo(Hooks.Io io) { hookIo = io; return this; }
         public Engine build() { return new Engine(this); }
     }
 
@@ -164,7 +179,7 @@ public final class Engine {
         }
         if (spec.hooks() != null && spec.hooks().poststart() != null) {
             try {
-                Hooks.run("poststart", spec.hooks().poststart(), Json.write(s.toHookState("running")));
+                Hooks.run("poststart", spec.hooks().poststart(), Json.write(s.toHookState("running")), hookIo);
             } catch (JruncException e) {
                 // runtime-spec 1.3: a failing poststart hook fails the operation; runc also kills the container.
                 try { sys.kill(s.pid(), Signals.SIGKILL); } catch (LinuxException ignored) { }
@@ -389,7 +404,7 @@ public final class Engine {
             else warn.accept("cleanup: no record of the mounts under " + s.rootfs() + " before create: left as they are");
         }
         if (spec != null && spec.hooks() != null && spec.hooks().poststop() != null)
-            Hooks.runAll("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")), warn);
+            Hooks.runAll("poststop", spec.hooks().poststop(), Json.write(s.toHookState("stopped")), warn, hookIo);
         store.removeDir(s.id());
     }
 }

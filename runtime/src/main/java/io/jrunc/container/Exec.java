@@ -58,7 +58,7 @@ final class Exec {
         InitChannel ch = null;
         int pid = 0;
         try {
-            ch = InitChannel.spawn(sys, e.initBinary(), plan, o.preserveFds(), stdio, "reading the process' pid");
+            ch = InitChannel.start(e, plan, o.preserveFds(), stdio, "reading the process' pid");
             pid = ch.pid();
             // The init we joined must still be the one we recorded, or we joined a stranger's namespaces.
             if (!sys.isAlive(s.pid(), s.initStartTime())) throw new StatusException(Status.STOPPED, "container not running");
@@ -77,8 +77,7 @@ final class Exec {
         } catch (RuntimeException x) {
             if (ch != null) ch.close();
             if (pid > 0) {
-                try { sys.kill(pid, Signals.SIGKILL); } catch (LinuxException ignored) { }
-                try { sys.waitpid(pid, 0); } catch (LinuxException ignored) { }
+                ch.killAndReap();
             }
             throw x;
         }

@@ -18,10 +18,57 @@ import java.util.Map;
 final class InitChannel implements AutoCloseable {
     private final Linux sys;
     private int sock;
+    /** This JVM spawned the helper: the new process is its child and {@link #killAndReap} reaps it. */
+    private final boolean ours;
 
-    private InitChannel(Linux sys, int sock) {
+    private InitChannel(Linux sys, int sock, boolean ours) {
         this.sys = sys;
         this.sock = sock;
+        this.ours = ours;
+    }
+
+    /** jrunc-init for this engine: spawned here ({@link #spawn}), or given by its launcher ({@link #attach}). */
+    static InitChannel start(Engine e, byte[] plan, int preserveFds, int[] stdio, String what) {
+        if (e.launcher == null) return spawn(e.sys, e.initBinary(), plan, preserveFds, stdio, what);
+        return attach(e.sys, e.launcher.syncSocket(), plan, what);
+    }
+
+    /**
+     * The sync socket of a jrunc-init someone else spawned (InitLauncher): the plan goes out and the new
+     * process' pid comes back as with {@link #spawn}, but the helper is not reaped here (its parent does).
+     * On failure the socket is closed, which makes a helper still waiting for its plan exit.
+     */
+    static InitChannel attach(Linux sys, int sock, byte[] plan, String what) {
+        InitChannel ch = new InitChannel(sys, sock, false);
+        try {
+            sendMessage(sys, sock, plan);
+            String msg = ch.receive(60_000, what, null);
+            io.jrunc.sys.Trace.mark("pid received");
+            if (!msg.startsWith(Sync.PID_PREFIX)) throw new JruncException("unexpected message from jrunc-init: " + msg);
+            ch.pid = Integer.parseInt(msg.substring(Sync.PID_PREFIX.length()).trim());
+            return ch;
+        } catch (RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * SIGKILL to the new process on a failure, then: reaped when it is this JVM's child; otherwise (its
+     * parent is the front that spawned the helper) waited for, at most 2 s, until it has exited, so that
+     * its cgroup can be removed.
+     */
+    void killAndReap() {
+        if (ours) {
+            try { sys.kill(pid, Signals.SIGKILL); } catch (LinuxException ignored) { }
+            try { sys.waitpid(pid, 0); } catch (LinuxException ignored) { }
+            return;
+        }
+        long start = sys.startTime(pid);
+        try { sys.kill(pid, Signals.SIGKILL); } catch (LinuxException ignored) { }
+        for (int i = 0; i < 2000 && sys.isAlive(pid, start); i++) {
+            try { Thread.sleep(1); } catch (InterruptedException x) { Thread.currentThread().interrupt(); return; }
+        }
     }
 
     /**
@@ -32,7 +79,7 @@ final class InitChannel implements AutoCloseable {
      */
     static InitChannel spawn(Linux sys, java.nio.file.Path initBinary, byte[] plan, int preserveFds, int[] stdio, String what) {
         int[] sp = sys.socketpair();
-        InitChannel ch = new InitChannel(sys, sp[0]);
+        InitChannel ch = new InitChannel(sys, sp[0], true);
         int helper = -1;
         boolean reaped = false;
         try {

@@ -16,9 +16,21 @@ import java.util.concurrent.TimeUnit;
 public final class Hooks {
     private Hooks() {}
 
+    /**
+     * Where a hook runs and where its stdout goes when the runtime's own cwd and stdout are not the caller's
+     * (the resident planner serves many callers): cwd, and a stream over the caller's stdout, which the hook's
+     * output is copied to through a pipe (writes on the caller's own open file: its offset is shared, as
+     * for an inherited fd). null everywhere means the process' own cwd and stdout, as in the CLI.
+     */
+    public record Io(java.io.File cwd, OutputStream stdout) {}
+
     public static void run(String kind, List<Spec.Hook> hooks, String stateJson) {
+        run(kind, hooks, stateJson, null);
+    }
+
+    public static void run(String kind, List<Spec.Hook> hooks, String stateJson, Io io) {
         if (hooks == null) return;
-        for (int i = 0; i < hooks.size(); i++) runOne(kind, i, hooks.get(i), stateJson);
+        for (int i = 0; i < hooks.size(); i++) runOne(kind, i, hooks.get(i), stateJson, io);
     }
 
     /**
@@ -27,17 +39,21 @@ public final class Hooks {
      * succeeded", runtime-spec 1.3 runtime.md step 13).
      */
     public static void runAll(String kind, List<Spec.Hook> hooks, String stateJson, java.util.function.Consumer<String> warn) {
+        runAll(kind, hooks, stateJson, warn, null);
+    }
+
+    public static void runAll(String kind, List<Spec.Hook> hooks, String stateJson, java.util.function.Consumer<String> warn, Io io) {
         if (hooks == null) return;
         for (int i = 0; i < hooks.size(); i++) {
             try {
-                runOne(kind, i, hooks.get(i), stateJson);
+                runOne(kind, i, hooks.get(i), stateJson, io);
             } catch (JruncException e) {
                 warn.accept(e.getMessage());
             }
         }
     }
 
-    private static void runOne(String kind, int index, Spec.Hook h, String stateJson) {
+    private static void runOne(String kind, int index, Spec.Hook h, String stateJson, Io io) {
         String what = kind + " hook #" + index + " (" + h.path() + ")";
         ProcessBuilder pb = new ProcessBuilder();
         List<String> argv = new java.util.ArrayList<>();
@@ -51,7 +67,9 @@ public final class Hooks {
                 if (eq > 0) pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
             }
         }
-        pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        boolean copyOut = io != null && io.stdout() != null;
+        pb.redirectOutput(copyOut ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.INHERIT);
+        if (io != null && io.cwd() != null) pb.directory(io.cwd());
         Process proc;
         try {
                 // ProcessBuilder execs argv[0], so the hook sees its path as argv[0] (args[0] is dropped).
@@ -70,6 +88,12 @@ public final class Hooks {
         Thread drain = new Drain(proc.getErrorStream(), errTail);
         drain.setDaemon(true);
         drain.start();
+        Thread out = null;
+        if (copyOut) {
+            out = new Drain(proc.getInputStream(), io.stdout());
+            out.setDaemon(true);
+            out.start();
+        }
         try (OutputStream in = proc.getOutputStream()) {
             in.write(stateJson.getBytes(StandardCharsets.UTF_8));
         } catch (IOException ignored) {
@@ -84,6 +108,9 @@ public final class Hooks {
                 throw new JruncException("error running " + what + ": timeout after " + h.timeout() + "s");
             }
             drain.join(1000);
+            // the hook's output is on the caller's stdout before the next step (a child it left holding the
+            // pipe is not waited for long)
+            if (out != null) out.join(5000);
             synchronized (errTail) {
                 err = errTail.toByteArray();
             }
@@ -104,15 +131,27 @@ public final class Hooks {
         return true;
     }
 
-    /** Drains a hook's stderr, keeping the tail (a class, not a lambda: no call site to spin at run time). */
+    /**
+     * Drains a hook's stderr, keeping the tail (a class, not a lambda: no call site to spin at run time); or
+     * copies its stdout to a stream (the planner's caller's stdout).
+     */
     private static final class Drain extends Thread {
         private final java.io.InputStream es;
         private final java.io.ByteArrayOutputStream errTail;
+        private final OutputStream to;
 
         Drain(java.io.InputStream es, java.io.ByteArrayOutputStream errTail) {
             super("hook-stderr");
             this.es = es;
             this.errTail = errTail;
+            this.to = null;
+        }
+
+        Drain(java.io.InputStream os, OutputStream to) {
+            super("hook-stdout");
+            this.es = os;
+            this.errTail = null;
+            this.to = to;
         }
 
         @Override
@@ -120,6 +159,11 @@ public final class Hooks {
             byte[] buf = new byte[4096];
             try (es) {
                 for (int n; (n = es.read(buf)) > 0; ) {
+                    if (to != null) {
+                        to.write(buf, 0, n);
+                        to.flush();
+                        continue;
+                    }
                     synchronized (errTail) {
                         errTail.write(buf, 0, n);
                         if (errTail.size() > 8192) {

@@ -41,7 +41,14 @@ final class JniLinux implements Linux {
     @Override public void umount2(String target, int flags) { Native.umount2(target, flags); }
     @Override public void sendFd(String socketPath, byte[] data, int fd) { Native.sendFd(socketPath, data, fd); }
     @Override public String strerror(int errno) { return Native.strerror(errno); }
-    @Override public int listenUnix(String path) { return Native.listenUnix(path); }
+    @Override public int listenUnix(String path) { return Native.listenUnix(path, 1); }
+    @Override public int listenUnix(String path, int backlog) { return Native.listenUnix(path, backlog); }
+    @Override public int recvFds(int fd, byte[] buf, int off, int len, int timeoutMs, int[] fdsOut) {
+        return Native.recvFds(fd, buf, off, len, timeoutMs, fdsOut);
+    }
+    @Override public int sendFds(int fd, byte[] buf, int off, int len, int[] fds) { return Native.sendFds(fd, buf, off, len, fds); }
+    @Override public int[] peerCred(int fd) { return Native.peerCred(fd); }
+    @Override public int connectUnix(String path) { return Native.connectUnix(path); }
     @Override public int accept(int fd, int timeoutMs) { return Native.accept(fd, timeoutMs); }
     @Override public java.io.FileDescriptor fileDescriptor(int fd, boolean dup) { return Native.fileDescriptor(fd, dup); }
     @Override public int sealedCopy(String path) { return Native.sealedCopy(path); }

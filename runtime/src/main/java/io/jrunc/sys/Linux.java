@@ -42,6 +42,24 @@ public interface Linux {
     java.io.FileDescriptor fileDescriptor(int fd, boolean dup);
     int sealedCopy(String path);
 
+    // ---- the planner's socket (io.jrunc.planner); not part of the engine's seam, hence defaults ----
+
+    /** As {@link #listenUnix(String)} with a longer accept queue. */
+    default int listenUnix(String path, int backlog) { throw new UnsupportedOperationException("listenUnix"); }
+    /**
+     * recvmsg on a stream socket into buf[off..off+len], waiting at most timeoutMs (negative: forever): bytes
+     * read, 0 on EOF, -1 on timeout; fdsOut (may be null) gets the fds the message carried, the rest -1.
+     */
+    default int recvFds(int fd, byte[] buf, int off, int len, int timeoutMs, int[] fdsOut) {
+        throw new UnsupportedOperationException("recvFds");
+    }
+    /** sendmsg of buf[off..off+len] with fds as SCM_RIGHTS; returns the bytes sent (the rest goes with {@link #send}). */
+    default int sendFds(int fd, byte[] buf, int off, int len, int[] fds) { throw new UnsupportedOperationException("sendFds"); }
+    /** SO_PEERCRED of a connected unix socket: {pid, uid, gid}. */
+    default int[] peerCred(int fd) { throw new UnsupportedOperationException("peerCred"); }
+    /** A stream socket connected to the unix socket at path. */
+    default int connectUnix(String path) { throw new UnsupportedOperationException("connectUnix"); }
+
     /** The process' start time in clock ticks since boot (/proc/PID/stat field 22), or -1 if it does not exist. */
     default long startTime(int pid) { return Proc.startTime(pid); }
 

@@ -76,8 +76,24 @@ final class Native {
     /** strerror(errno), for messages built on the Java side. */
     static native String strerror(int errno);
 
-    /** socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC) bound to path and listening (backlog 1); returns the fd. */
-    static native int listenUnix(String path);
+    /** socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC) bound to path and listening with backlog; returns the fd. */
+    static native int listenUnix(String path, int backlog);
+
+    /**
+     * recvmsg into buf[off..off+len] waiting at most timeoutMs (negative: forever): returns the bytes read, 0 on
+     * EOF, -1 on timeout. The fds the message carried (SCM_RIGHTS, O_CLOEXEC) go to fdsOut in order, the rest of
+     * it is -1; a message with more fds than fdsOut holds (or 64) is refused whole (EMSGSIZE, every fd closed).
+     */
+    static native int recvFds(int fd, byte[] buf, int off, int len, int timeoutMs, int[] fdsOut);
+
+    /** sendmsg(MSG_NOSIGNAL) of buf[off..off+len] with fds (at most 64) as SCM_RIGHTS; returns the bytes sent. */
+    static native int sendFds(int fd, byte[] buf, int off, int len, int[] fds);
+
+    /** getsockopt(SO_PEERCRED): {pid, uid, gid} of the peer as it was at connect(2). */
+    static native int[] peerCred(int fd);
+
+    /** socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC) connected to path; returns the fd. */
+    static native int connectUnix(String path);
 
     /** A FileDescriptor owning fd (dup: a CLOEXEC duplicate of fd), for Java streams over it. */
     static native java.io.FileDescriptor fileDescriptor(int fd, boolean dup);

@@ -54,10 +54,14 @@ public final class Rootless {
 
     /** The default --root: $XDG_RUNTIME_DIR/jrunc when runc would use $XDG_RUNTIME_DIR/runc, else /run/jrunc. */
     public static String defaultRoot(int euid) {
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        return defaultRoot(euid, System.getenv("XDG_RUNTIME_DIR"), System.getenv("USER"));
+    }
+
+    /** As {@link #defaultRoot(int)} for a caller with this XDG_RUNTIME_DIR and USER (the planner's requests). */
+    public static String defaultRoot(int euid, String xdg, String user) {
         if (xdg == null || xdg.isEmpty()) return "/run/jrunc";
         // the user namespace is only looked at for euid 0 with XDG_RUNTIME_DIR set
-        boolean honor = euid != 0 ? true : honorXdgRuntimeDir(euid, xdg, System.getenv("USER"), inUserNs());
+        boolean honor = euid != 0 ? true : honorXdgRuntimeDir(euid, xdg, user, inUserNs());
         return honor ? xdg + "/jrunc" : "/run/jrunc";
     }
 

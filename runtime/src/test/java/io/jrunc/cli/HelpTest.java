@@ -30,7 +30,7 @@ class HelpTest {
         TreeSet<String> global = new TreeSet<>();
         for (String[] o : s.get("").options()) global.addAll(Help.names(o[0]));
         assertEquals(new TreeSet<>(List.of("debug", "log", "log-format", "root", "criu", "systemd-cgroup", "rootless",
-                "help", "h", "version", "v")), global);
+                "no-planner", "help", "h", "version", "v")), global);
     }
 
     @Test

@@ -1,0 +1,413 @@
+package io.jrunc.planner;
+
+import io.jrunc.JruncException;
+import io.jrunc.cli.Served;
+import io.jrunc.container.InitLauncher;
+import io.jrunc.sys.Linux;
+import io.jrunc.sys.LinuxException;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The resident planner of one state root (docs/planner.md): a unix socket in {@code <root>/@planner/}
+ * (a 0700 directory owned by this uid), one thread per connection, each request run by {@link Served} on
+ * an engine of its own with the jrunc-init the front spawned; exits after idleMs without a request.
+ * Every connection's peer must have this process' uid and gid and live in its mount, pid and user
+ * namespaces (SO_PEERCRED, /proc/PID/ns), or it is closed without a byte (the front falls back).
+ */
+public final class Server {
+    public static final String DIR = "@planner";
+    public static final String SOCKET = "sock";
+    public static final String LOCK = "lock";
+    /** Longest wait for the rest of a request once a connection is accepted. */
+    static final int READ_TIMEOUT_MS = 5_000;
+    private static final List<String> NAMESPACES = List.of("mnt", "pid", "user");
+
+    private final Linux sys;
+    private final Path root;
+    private final Path dir;
+    private final long idleMs;
+    private final int uid, gid;
+    private final int umask;
+    private final String[] ns;
+    /** This process' confinement (Confinement): a peer must be at least as privileged. */
+    private final Confinement own;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong lastDone = new AtomicLong(System.nanoTime());
+    final AtomicInteger served = new AtomicInteger(), refused = new AtomicInteger(), declined = new AtomicInteger();
+    /** Why the last refused connection was refused (tests; a planner has no log of its own). */
+    volatile String lastRefusal;
+    private FileChannel lockFile;
+    private FileLock lock;
+    private int listen = -1;
+
+    /** uid, gid: the only peer credentials accepted (this process' own in production). */
+    public Server(Linux sys, Path root, long idleMs, int uid, int gid) {
+        this.sys = sys;
+        this.root = root.toAbsolutePath().normalize();
+        this.dir = this.root.resolve(DIR);
+        this.idleMs = idleMs;
+        this.uid = uid;
+        this.gid = gid;
+        this.umask = ownUmask();
+        this.ns = new String[NAMESPACES.size()];
+        for (int i = 0; i < ns.length; i++) ns[i] = nsId("self", NAMESPACES.get(i));
+        this.own = Confinement.of("self");
+    }
+
+    /** `jrunc [--root R] __planner [--idle-ms N]`: runs until idle. */
+    public static int main(String root, List<String> argv) {
+        long idle = 30_000;
+        for (int i = 0; i < argv.size(); i++) {
+            if (argv.get(i).equals("--idle-ms") && i + 1 < argv.size()) idle = Long.parseLong(argv.get(++i));
+            else if (argv.get(i).startsWith("--idle-ms=")) idle = Long.parseLong(argv.get(i).substring(10));
+            else throw new JruncException("__planner: unknown argument " + argv.get(i));
+        }
+        Linux sys = Linux.get();
+        Server s = new Server(sys, Path.of(root), idle, sys.geteuid(), gid());
+        if (!s.start()) return 0; // another planner holds this root
+        if (sys.geteuid() == 0) leaveCallerCgroup(sys);
+        s.serve();
+        return 0;
+    }
+
+    public Path socketPath() { return dir.resolve(SOCKET); }
+
+    /**
+     * The directory (made 0700, or checked to be a 0700 directory of this uid and no symlink), the lock (false:
+     * another planner serves this root), the socket.
+     */
+    public boolean start() {
+        try {
+            Files.createDirectories(root);
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
+            } catch (java.nio.file.FileAlreadyExistsException ignored) {
+                // checked below
+            }
+            // the umask may have taken bits: set them exactly, then check what is there
+            int owner = sys.geteuid();
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    && (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) == owner)
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    || (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != owner
+                    || ((int) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777) != 0700)
+                throw new JruncException(dir + " is not a 0700 directory owned by uid " + owner);
+            lockFile = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = lockFile.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException x) {
+                lock = null; // held by this very JVM (tests)
+            }
+            if (lock == null) {
+                lockFile.close();
+                return false;
+            }
+            // under the lock no other planner uses the socket: a leftover is a dead planner's
+            Files.deleteIfExists(socketPath());
+            listen = sys.listenUnix(socketPath().toString(), 128);
+            return true;
+        } catch (IOException e) {
+            throw new JruncException("planner: " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts until idle for idleMs with no request running; then removes the socket and returns. */
+    public void serve() {
+        try {
+            while (true) {
+                long idleFor = (System.nanoTime() - lastDone.get()) / 1_000_000;
+                long w = active.get() > 0 ? Math.max(idleMs, 100) : idleMs - idleFor;
+                int wait = (int) Math.min(Integer.MAX_VALUE, w);
+                if (active.get() == 0 && wait <= 0) break;
+                int c;
+                try {
+                    c = sys.accept(listen, wait);
+                } catch (LinuxException e) {
+                    if (e.errno() == 110) continue; // ETIMEDOUT: look at the idle time again
+                    throw e;
+                }
+                if (stopping) {
+                    sys.close(c);
+                    break;
+                }
+                active.incrementAndGet();
+                Thread t = new Thread(new Connection(c), "planner-conn");
+                t.setDaemon(true);
+                try {
+                    t.start();
+                } catch (Throwable x) {
+                    sys.close(c);
+                    done();
+                }
+            }
+        } finally {
+            stop();
+        }
+    }
+
+    private volatile boolean stopping;
+
+    /** Makes {@link #serve} return now (it is woken by a connection of its own). */
+    public void shutdown() {
+        stopping = true;
+        try {
+            sys.close(sys.connectUnix(socketPath().toString()));
+        } catch (RuntimeException ignored) {
+            // not listening (any more)
+        }
+    }
+
+    /** Removes the socket first (new callers fall back at once), then closes it (queued ones get EOF: fall back). */
+    public void stop() {
+        try { Files.deleteIfExists(socketPath()); } catch (IOException ignored) { }
+        if (listen >= 0) {
+            sys.close(listen);
+            listen = -1;
+        }
+        try {
+            if (lock != null) lock.release();
+            if (lockFile != null) lockFile.close();
+        } catch (IOException ignored) { }
+    }
+
+    private void done() {
+        lastDone.set(System.nanoTime());
+        active.decrementAndGet();
+    }
+
+    /** One connection: check the peer, read the request, run it, reply. */
+    private final class Connection implements Runnable {
+        private final int fd;
+
+        Connection(int fd) { this.fd = fd; }
+
+        @Override
+        public void run() {
+            int[] fds = null;
+            try {
+                String why = peerRefusal(fd);
+                if (why != null) {
+                    lastRefusal = why;
+                    refused.incrementAndGet();
+                    return;
+                }
+                fds = new int[Protocol.MAX_FDS];
+                Protocol.Request req;
+                try {
+                    req = read(fds);
+                } catch (RuntimeException e) {
+                    lastRefusal = e.getMessage();
+                    refused.incrementAndGet();
+                    return;
+                }
+                Protocol.Reply reply = handle(req, fds);
+                if (reply.kind() == Protocol.FALLBACK) declined.incrementAndGet();
+                else served.incrementAndGet();
+                write(fd, Protocol.encode(reply));
+            } catch (RuntimeException | Error e) {
+                // the front sees EOF: before the acknowledgement it falls back, after it reports the failure
+            } finally {
+                if (fds != null) for (int f : fds) if (f >= 0) sys.close(f);
+                sys.close(fd);
+                done();
+            }
+        }
+
+        private Protocol.Request read(int[] fds) {
+            byte[] head = new byte[Protocol.HEADER];
+            int n = 0;
+            long deadline = System.nanoTime() + READ_TIMEOUT_MS * 1_000_000L;
+            // the fds come with the first bytes: the first recvmsg takes them
+            n = recv(head, 0, head.length, deadline, fds);
+            int count = 0;
+            for (int f : fds) if (f >= 0) count++;
+            while (n < head.length) n += recv(head, n, head.length - n, deadline, null);
+            byte[] body = new byte[Protocol.bodyLength(head, Protocol.REQUEST_MAGIC)];
+            for (int m = 0; m < body.length; ) m += recv(body, m, body.length - m, deadline, null);
+            Protocol.Request req = Protocol.decodeRequest(body);
+            if (req.roles().length != count) throw new Protocol.ProtocolException(count + " fds for " + req.roles().length + " roles");
+            return req;
+        }
+
+        private int recv(byte[] b, int off, int len, long deadline, int[] fdsOut) {
+            int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            int r = sys.recvFds(fd, b, off, len, left, fdsOut);
+            if (r < 0) throw new Protocol.ProtocolException("timed out reading the request");
+            if (r == 0) throw new Protocol.ProtocolException("EOF in the request");
+            return r;
+        }
+
+        private Protocol.Reply handle(Protocol.Request req, int[] fds) {
+            if (req.fd(Protocol.ROLE_CWD) < 0 || req.fd(Protocol.ROLE_STDERR) < 0) return Protocol.Reply.fallback("no cwd or stderr fd");
+            if (req.umask() != umask) return Protocol.Reply.fallback("umask " + Integer.toOctalString(req.umask()));
+            Path cwd = CwdFd.path(fds[req.fd(Protocol.ROLE_CWD)]);
+            if (cwd == null) return Protocol.Reply.fallback("the caller's cwd has no path here");
+            int errFd = fds[req.fd(Protocol.ROLE_STDERR)];
+            fds[req.fd(Protocol.ROLE_STDERR)] = -1; // the stream owns it now
+            int initIndex = req.fd(Protocol.ROLE_INIT);
+            GivenInit init = null;
+            if (initIndex >= 0) {
+                init = new GivenInit(sys, fds[initIndex]);
+                fds[initIndex] = -1;
+            }
+            int outIndex = req.fd(Protocol.ROLE_STDOUT);
+            int outFd = outIndex < 0 ? -1 : fds[outIndex];
+            if (outIndex >= 0) fds[outIndex] = -1;
+            try (PrintStream err = new PrintStream(new FileOutputStream(sys.fileDescriptor(errFd, false)), false);
+                 java.io.OutputStream out = outFd < 0 ? java.io.OutputStream.nullOutputStream()
+                         : new FileOutputStream(sys.fileDescriptor(outFd, false))) {
+                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, out, err, init, root, uid),
+                        new Runnable() {
+                            @Override public void run() { write(fd, Protocol.ACK); }
+                        });
+                if (o.fallback() != null) return Protocol.Reply.fallback(o.fallback());
+                return new Protocol.Reply(Protocol.DONE, o.exit(), o.pid(), o.waiter(), "");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // closing the caller's stdout: not seen in practice
+            } finally {
+                if (init != null) init.close();
+            }
+        }
+    }
+
+    /** The cgroup the planner moves to (cgroupfs, every hierarchy; docs/planner.md, "Lifecycle"). */
+    static final String CGROUP = "/jrunc-planner";
+
+    /**
+     * Out of the cgroup of the caller that started it (a containerd shim's or conmon's unit: stopping that
+     * unit must not take the planner down with it, nor its memory be charged there) into its own: a
+     * cgroup of its own under the root of every hierarchy, with no limits. Failure is a warning: the
+     * planner then stays where it was started.
+     */
+    static void leaveCallerCgroup(Linux sys) {
+        try {
+            io.jrunc.cgroup.Cgroup cg = io.jrunc.cgroup.Cgroup.forContainer("jrunc-planner", CGROUP, io.jrunc.cgroup.Cgroup.Env.stderr());
+            cg.create();
+            cg.addProcess(sys.getpid());
+        } catch (RuntimeException e) {
+            System.err.println("jrunc planner: staying in the caller's cgroup: " + e.getMessage());
+        }
+    }
+
+    /** Why this peer is refused (SO_PEERCRED: another uid or gid; other namespaces), or null. */
+    String peerRefusal(int fd) {
+        int[] cred = sys.peerCred(fd);
+        if (cred[1] != uid || cred[2] != gid) return "peer uid " + cred[1] + " gid " + cred[2];
+        for (int i = 0; i < ns.length; i++) {
+            String theirs = nsId(Integer.toString(cred[0]), NAMESPACES.get(i));
+            if (theirs == null || !theirs.equals(ns[i])) return "peer in another " + NAMESPACES.get(i) + " namespace";
+        }
+        Confinement c = Confinement.of(Integer.toString(cred[0]));
+        return c == null || own == null ? "peer's status unreadable" : c.narrowerThan(own);
+    }
+
+    private void write(int sock, byte[] b) {
+        sys.send(sock, b);
+    }
+
+    /**
+     * What limits a process beyond its uid: effective capabilities, no_new_privs, a seccomp filter, its LSM
+     * label. The planner acts (cgroups, state, hooks) with its own; a caller whose own are narrower (root
+     * without CAP_SYS_ADMIN, under no_new_privs or a seccomp filter, in another AppArmor/SELinux domain)
+     * would gain through it what it could not do itself, so it is refused and goes the direct way.
+     */
+    record Confinement(long capEff, boolean noNewPrivs, int seccomp, String label) {
+        static Confinement of(String pid) {
+            long cap = -1;
+            boolean nnp = false;
+            int sec = 0;
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (l.startsWith("CapEff:")) cap = Long.parseUnsignedLong(l.substring(7).trim(), 16);
+                    else if (l.startsWith("NoNewPrivs:")) nnp = !l.substring(11).trim().equals("0");
+                    else if (l.startsWith("Seccomp:")) sec = Integer.parseInt(l.substring(8).trim());
+                }
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+            if (cap == -1) return null;
+            String label = "";
+            try {
+                label = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/attr/current"))).trim();
+            } catch (IOException | RuntimeException e) {
+                // no LSM that keeps a label: "" for both
+            }
+            return new Confinement(cap, nnp, sec, label);
+        }
+
+        /** Why this (a peer) is more confined than p (the planner), or null. */
+        String narrowerThan(Confinement p) {
+            if ((capEff & p.capEff) != p.capEff) return "peer lacks capabilities " + Long.toHexString(p.capEff & ~capEff);
+            if (noNewPrivs && !p.noNewPrivs) return "peer has no_new_privs";
+            if (seccomp != 0 && p.seccomp == 0) return "peer is under seccomp";
+            if (!label.equals(p.label)) return "peer's LSM label " + label;
+            return null;
+        }
+    }
+
+    private static String nsId(String pid, String type) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + type)).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /** This process' umask (/proc/self/status, Linux 4.7+); -1 if unknown (then every request falls back). */
+    static int ownUmask() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+                if (l.startsWith("Umask:")) return Integer.parseInt(l.substring(6).trim(), 8);
+        } catch (IOException | NumberFormatException ignored) { }
+        return -1;
+    }
+
+    private static int gid() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+                if (l.startsWith("Gid:")) return Integer.parseInt(l.substring(4).trim().split("\\s+")[1]); // effective
+        } catch (IOException | NumberFormatException ignored) { }
+        return -1;
+    }
+
+    /** The sync socket the front passed, given to the engine once. */
+    static final class GivenInit implements InitLauncher {
+        private final Linux sys;
+        private int fd;
+
+        GivenInit(Linux sys, int fd) {
+            this.sys = sys;
+            this.fd = fd;
+        }
+
+        @Override
+        public synchronized int syncSocket() {
+            if (fd < 0) throw new JruncException("planner: the front spawned one jrunc-init for this call");
+            int f = fd;
+            fd = -1;
+            return f;
+        }
+
+        /** An unused socket is closed: the helper waiting on it sees EOF and exits, and the front reaps it. */
+        synchronized void close() {
+            if (fd >= 0) sys.close(fd);
+            fd = -1;
+        }
+    }
+}

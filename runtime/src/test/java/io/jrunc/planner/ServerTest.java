@@ -1,0 +1,295 @@
+package io.jrunc.planner;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jrunc.sys.Linux;
+import io.jrunc.sys.LinuxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The planner's server in this JVM, over its real socket (libjrunc; no root, no container): peer
+ * credentials, the directory, the lock, idle exit, declined calls, paths resolved against the caller's cwd
+ * fd, and per-request logs under concurrency.
+ */
+class ServerTest {
+    @TempDir Path tmp;
+    Linux sys;
+    Server server;
+    Thread serving;
+    final List<Integer> open = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() { sys = Linux.get(); }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (server != null) server.shutdown();
+        if (serving != null) serving.join(10_000);
+        if (server != null) server.stop();
+        for (int fd : open) sys.close(fd);
+    }
+
+    int uid() { return sys.geteuid(); }
+
+    static int gid() throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+            if (l.startsWith("Gid:")) return Integer.parseInt(l.substring(4).trim().split("\\s+")[1]);
+        throw new AssertionError("no Gid line");
+    }
+
+    Server serve(Path root, long idleMs, int uid) throws Exception {
+        server = new Server(sys, root, idleMs, uid, gid());
+        assertTrue(server.start());
+        Server s = server;
+        serving = new Thread(s::serve, "test-planner");
+        serving.start();
+        return s;
+    }
+
+    /** stdin /dev/null, stdout and stderr to files in tmp. */
+    int[] stdio(String name) {
+        int in = sys.open(Path.of("/dev/null"), Linux.O_RDONLY, 0);
+        int out = sys.open(tmp.resolve(name + ".out"), Linux.O_WRONLY | TestFront.O_CREAT | TestFront.O_TRUNC, 0600);
+        int err = sys.open(tmp.resolve(name + ".err"), Linux.O_WRONLY | TestFront.O_CREAT | TestFront.O_TRUNC, 0600);
+        open.addAll(List.of(in, out, err));
+        return new int[]{in, out, err};
+    }
+
+    @Test
+    void anotherUidIsRefusedWithoutAByte() throws Exception {
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid() + 1);
+        TestFront.Answer a = TestFront.call(sys, s.socketPath(), tmp, stdio("r"), List.of("--root", root.toString(), "kill", "x"), null);
+        assertFalse(a.acked());
+        assertNull(a.reply(), "refused: closed before any byte (the front falls back)");
+        assertEquals(1, s.refused.get());
+        assertEquals("peer uid 0 gid " + gid(), s.lastRefusal.replace("peer uid " + uid(), "peer uid 0"));
+        assertEquals(0, s.served.get());
+        assertEquals("", Files.readString(tmp.resolve("r.err")));
+    }
+
+    @Test
+    void sameUidIsServed() throws Exception {
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        TestFront.Answer a = TestFront.call(sys, s.socketPath(), tmp, stdio("k"), List.of("--root", root.toString(), "kill", "nosuch", "KILL"), null);
+        assertTrue(a.acked());
+        assertEquals(Protocol.DONE, a.reply().kind());
+        assertEquals(1, a.reply().exit());
+        assertTrue(Files.readString(tmp.resolve("k.err")).contains("level=error msg=\"container does not exist\""),
+                Files.readString(tmp.resolve("k.err")));
+        assertEquals(1, s.served.get());
+    }
+
+    @Test
+    void narrowerConfinementIsRefused() {
+        Server.Confinement planner = new Server.Confinement(0x1ffffffffffL, false, 0, "unconfined");
+        assertNull(new Server.Confinement(0x1ffffffffffL, false, 0, "unconfined").narrowerThan(planner));
+        assertNull(new Server.Confinement(0x3ffffffffffL, false, 0, "unconfined").narrowerThan(planner));
+        assertTrue(new Server.Confinement(0x1ffffffffffL & ~(1L << 21), false, 0, "unconfined").narrowerThan(planner)
+                .startsWith("peer lacks capabilities 200000"), "CAP_SYS_ADMIN dropped");
+        assertNotNull(new Server.Confinement(0x1ffffffffffL, true, 0, "unconfined").narrowerThan(planner));
+        assertNotNull(new Server.Confinement(0x1ffffffffffL, false, 2, "unconfined").narrowerThan(planner));
+        assertNotNull(new Server.Confinement(0x1ffffffffffL, false, 0, "some-profile (enforce)").narrowerThan(planner));
+        // this very process against itself: equal
+        Server.Confinement self = Server.Confinement.of("self");
+        assertNotNull(self);
+        assertNull(self.narrowerThan(self));
+        assertNull(Server.Confinement.of("999999999"), "no such process");
+    }
+
+    @Test
+    void aPeerWithoutCapabilitiesIsRefused() throws Exception {
+        Assumptions.assumeTrue(uid() == 0 && Files.isExecutable(Path.of("/usr/sbin/capsh")) || Files.isExecutable(Path.of("/sbin/capsh")),
+                "root and capsh needed");
+        // a root process without CAP_SYS_ADMIN connects (python3 here plays such a caller's front)
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 needed");
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        String py = "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+                + "try:\n s.sendall(b'x'*8)\n print(len(s.recv(100)))\nexcept (ConnectionResetError, BrokenPipeError):\n print(0)";
+        String capsh = Files.isExecutable(Path.of("/usr/sbin/capsh")) ? "/usr/sbin/capsh" : "/sbin/capsh";
+        Process p = new ProcessBuilder(capsh, "--drop=cap_sys_admin", "--", "-c",
+                "exec /usr/bin/python3 -c \"$0\" \"$1\"", py, s.socketPath().toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("0", out, "closed without a byte: " + out);
+        assertEquals(1, s.refused.get());
+        assertTrue(s.lastRefusal.startsWith("peer lacks capabilities 200000"), s.lastRefusal);
+    }
+
+    @Test
+    void directoryIsPrivateAndOneServerPerRoot() throws Exception {
+        Path root = tmp.resolve("root");
+        Files.createDirectories(root.resolve(Server.DIR));
+        Files.setPosixFilePermissions(root.resolve(Server.DIR), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Server s = serve(root, 60_000, uid());
+        assertEquals(0700, (int) Files.getAttribute(root.resolve(Server.DIR), "unix:mode") & 07777);
+        Server second = new Server(sys, root, 60_000, uid(), gid());
+        assertFalse(second.start(), "the lock is held: a second planner on the root leaves");
+        assertTrue(Files.exists(s.socketPath()));
+        // a symlinked @planner directory is not used
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other);
+        Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(other.resolve(Server.DIR), tmp.resolve("elsewhere"));
+        assertThrows(io.jrunc.JruncException.class, () -> new Server(sys, other, 1000, uid(), gid()).start());
+    }
+
+    @Test
+    void exitsWhenIdleAndRemovesItsSocket() throws Exception {
+        Path root = tmp.resolve("root");
+        long t0 = System.nanoTime();
+        Server s = serve(root, 300, uid());
+        Path sock = s.socketPath();
+        TestFront.call(sys, sock, tmp, stdio("i"), List.of("--root", root.toString(), "kill", "nosuch", "KILL"), null);
+        serving.join(10_000);
+        assertFalse(serving.isAlive(), "still serving after 10 s idle");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 300, "left after " + ms + " ms");
+        assertFalse(Files.exists(sock));
+        LinuxException x = assertThrows(LinuxException.class, () -> sys.connectUnix(sock.toString()));
+        assertTrue(x.getMessage().contains("connect"), x.getMessage());
+        // the lock went with it: the next planner starts
+        Server next = new Server(sys, root, 1000, uid(), gid());
+        assertTrue(next.start());
+        next.stop();
+    }
+
+    @Test
+    void declinedCallsChangeNothing() throws Exception {
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        String r = root.toString();
+        for (List<String> argv : List.<List<String>>of(List.of("--root", r, "spec"), List.of("--root", r, "--debug", "kill", "x"), List.of("--no-planner", "--root", r, "kill", "x", "KILL"),
+                List.of("--root", r, "--version"), List.of("--root", r, "kill", "--help"), List.of("--root", r, "state", "x"),
+                List.of("--root", r, "create", "-b", "b", "x"), // no jrunc-init from the front
+                List.of("--root", tmp.resolve("another").toString(), "kill", "x", "KILL"), List.of())) {
+            TestFront.Answer a = TestFront.call(sys, s.socketPath(), tmp, stdio("d"), argv, null);
+            assertEquals(Protocol.FALLBACK, a.reply().kind(), argv.toString());
+            assertFalse(a.acked(), argv + ": declined before it was taken");
+        }
+        assertEquals("", Files.readString(tmp.resolve("d.err")));
+        assertFalse(Files.exists(tmp.resolve("another")));
+        assertFalse(Files.exists(tmp.resolve("b")));
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheCallersCwdFd() throws Exception {
+        // root and --log are relative: they name tmp/caller/..., not anything under this JVM's cwd
+        Path caller = Files.createDirectories(tmp.resolve("caller"));
+        Path root = caller.resolve("state");
+        Server s = serve(root, 60_000, uid());
+        TestFront.Answer a = TestFront.call(sys, s.socketPath(), caller, stdio("p"),
+                List.of("--root", "state", "--log", "log.json", "--log-format", "json", "kill", "nosuch", "KILL"), null);
+        assertEquals(Protocol.DONE, a.reply().kind(), a.reply().message());
+        assertEquals(1, a.reply().exit());
+        String log = Files.readString(caller.resolve("log.json"));
+        assertTrue(log.startsWith("{\"level\":\"error\",\"msg\":\"container does not exist\""), log);
+        assertEquals("container does not exist\n", Files.readString(tmp.resolve("p.err")));
+        assertFalse(Files.exists(Path.of("log.json").toAbsolutePath()), "written under the planner's cwd");
+        assertFalse(Files.exists(Path.of("state").toAbsolutePath()), "state under the planner's cwd");
+    }
+
+    @Test
+    void cwdFdPath() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("d"));
+        int fd = sys.open(d, Linux.O_RDONLY | TestFront.O_DIRECTORY, 0);
+        open.add(fd);
+        assertEquals(d.toRealPath(), CwdFd.path(fd));
+        Files.delete(d);
+        assertNull(CwdFd.path(fd), "a deleted cwd has no path");
+        int file = sys.open(Path.of("/dev/null"), Linux.O_RDONLY, 0);
+        open.add(file);
+        assertNull(CwdFd.path(file), "not a directory");
+        assertNull(CwdFd.path(100_000), "no such fd");
+    }
+
+    @Test
+    void umaskOtherThanThePlannersIsDeclined() throws Exception {
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        int[] io = stdio("u");
+        int cwd = sys.open(tmp, Linux.O_RDONLY | TestFront.O_DIRECTORY, 0);
+        open.add(cwd);
+        int conn = sys.connectUnix(s.socketPath().toString());
+        try {
+            byte[] f = Protocol.encode(new Protocol.Request(Server.ownUmask() ^ 0002,
+                    new byte[]{Protocol.ROLE_CWD, Protocol.ROLE_STDIN, Protocol.ROLE_STDOUT, Protocol.ROLE_STDERR},
+                    List.of("--root", root.toString(), "kill", "x", "KILL"), List.of()));
+            TestFront.sendAll(sys, conn, f, new int[]{cwd, io[0], io[1], io[2]});
+            TestFront.Answer a = TestFront.read(sys, conn, -1);
+            assertEquals(Protocol.FALLBACK, a.reply().kind());
+            assertTrue(a.reply().message().startsWith("umask"), a.reply().message());
+        } finally {
+            sys.close(conn);
+        }
+    }
+
+    @Test
+    void rolesMustMatchTheFdsSent() throws Exception {
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        int conn = sys.connectUnix(s.socketPath().toString());
+        try {
+            // four roles announced, none sent: refused, nothing said
+            byte[] f = Protocol.encode(new Protocol.Request(Server.ownUmask(),
+                    new byte[]{Protocol.ROLE_CWD, Protocol.ROLE_STDIN, Protocol.ROLE_STDOUT, Protocol.ROLE_STDERR},
+                    List.of("--root", root.toString(), "kill", "x", "KILL"), List.of()));
+            TestFront.sendAll(sys, conn, f, null);
+            TestFront.Answer a = TestFront.read(sys, conn, -1);
+            assertNull(a.reply());
+            assertFalse(a.acked());
+        } finally {
+            sys.close(conn);
+        }
+        // garbage, then a well-formed call on a new connection is still served
+        int g = sys.connectUnix(s.socketPath().toString());
+        TestFront.sendAll(sys, g, "GET / HTTP/1.0\r\n\r\n".getBytes(), null);
+        assertNull(TestFront.read(sys, g, -1).reply());
+        sys.close(g);
+        assertEquals(Protocol.DONE, TestFront.call(sys, s.socketPath(), tmp, stdio("ok"),
+                List.of("--root", root.toString(), "kill", "x", "KILL"), null).reply().kind());
+        assertEquals(2, s.refused.get());
+    }
+
+    @Test
+    void concurrentRequestsKeepTheirOwnLogs() throws Exception {
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        ExecutorService ex = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<TestFront.Answer>> fs = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                int k = i;
+                int[] io = stdio("c" + k);
+                List<String> argv = new ArrayList<>(List.of("--root", root.toString()));
+                if (k % 2 == 0) argv.addAll(List.of("--log-format", "json"));
+                argv.addAll(List.of("kill", "nosuch" + k, "KILL"));
+                fs.add(ex.submit(() -> TestFront.call(sys, s.socketPath(), tmp, io, argv, null)));
+            }
+            for (Future<TestFront.Answer> f : fs) assertEquals(1, f.get(60, TimeUnit.SECONDS).reply().exit());
+        } finally {
+            ex.shutdownNow();
+        }
+        for (int k = 0; k < 32; k++) {
+            String err = Files.readString(tmp.resolve("c" + k + ".err"));
+            assertEquals(1, err.lines().count(), err);
+            if (k % 2 == 0) assertTrue(err.startsWith("{\"level\":\"error\",\"msg\":\"container does not exist\""), err);
+            else assertTrue(err.startsWith("time=\""), err);
+        }
+        assertEquals(32, s.served.get());
+    }
+}
