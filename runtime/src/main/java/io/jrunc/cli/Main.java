@@ -75,6 +75,7 @@ public final class Main {
             return 0;
         }
         io.jrunc.sys.Rootless.flag = io.jrunc.sys.Rootless.parseFlag(g.value("rootless"));
+        io.jrunc.checkpoint.Criu.configured = g.value("criu");
         String root = g.value("root");
         if (root == null) root = io.jrunc.sys.Rootless.defaultRoot(io.jrunc.sys.Linux.get().geteuid());
         String cmd = g.positional.get(0);

@@ -52,6 +52,9 @@ public final class Lifecycle {
 
     public void systemdCgroup(boolean on) { systemdCgroup = on; }
 
+    /** Whether --systemd-cgroup was given (restore makes the cgroup as create would). */
+    public boolean systemdCgroup() { return systemdCgroup; }
+
     public record CreateOptions(String id, Path bundle, String pidFile, String consoleSocket, boolean noPivot,
                                 boolean noNewKeyring, int preserveFds, String pidfdSocket) {}
 
@@ -474,7 +477,7 @@ public final class Lifecycle {
         }
     }
 
-    static Path rootfs(Spec spec, Path bundle) {
+    public static Path rootfs(Spec spec, Path bundle) {
         if (spec.root() == null || spec.root().path() == null)
             throw JruncException.config("/root/path", "root.path is required");
         Path p = bundle.resolve(spec.root().path()).normalize();
@@ -487,7 +490,7 @@ public final class Lifecycle {
         return p;
     }
 
-    static void writePidFile(Path target, int pid) {
+    public static void writePidFile(Path target, int pid) {
         Path abs = target.toAbsolutePath();
         StateStore.writeAtomically(abs, Integer.toString(pid).getBytes(StandardCharsets.US_ASCII));
     }
