@@ -37,7 +37,9 @@ public final class Checkpoint {
             throw new JruncException("container " + id + " cannot be checkpointed in " + status + " state");
         Spec spec = life.savedSpec(id);
         refuseTerminal(spec, "checkpointed");
-        Criu criu = Criu.find();
+        io.jrunc.cli.Trace.mark("state and config read");
+        Criu criu = Criu.find(store.root().resolve(Criu.CACHE_DIR));
+        io.jrunc.cli.Trace.mark("criu " + CriuArgs.versionName(criu.version()) + " found");
         List<Spec.Namespace> ext = CriuArgs.externalNamespaces(spec);
         for (Spec.Namespace n : ext)
             if (n.type().equals("pid")) Criu.check(criu.version(), Criu.MIN_EXTERNAL_PID_NS, "for a pid namespace given by path");
@@ -53,6 +55,7 @@ public final class Checkpoint {
         CriuArgs.DumpFacts f = new CriuArgs.DumpFacts(s.pid(), s.rootfs(), img.toString(), work == null ? null : work.toString(),
                 freezer, external, maskedFiles(spec, s.pid()), configFile(spec));
         List<String> args = CriuArgs.dump(o, spec, f);
+        io.jrunc.cli.Trace.mark("criu arguments decided");
         try (StateStore.Lock lock = store.lock(id)) {
             // the init's stdio as restore will need to hand it over (runc's descriptors.json), before the dump
             if (!o.preDump())
@@ -61,6 +64,7 @@ public final class Checkpoint {
         }
         io.jrunc.cli.Trace.mark("criu done");
         if (!o.leaveRunning() && !o.preDump()) life.delete(id, true);
+        io.jrunc.cli.Trace.mark("container deleted");
     }
 
     /**

@@ -37,13 +37,29 @@ public final class Criu {
 
     public int version() { return version; }
 
-    /** Finds criu (--criu, else "criu" in PATH) and checks its version; a clear error if either fails. */
-    public static Criu find() {
+    /**
+     * Finds criu (--criu, else "criu" in PATH) and checks its version; a clear error if either fails. The
+     * version is asked once per criu binary (path, size, mtime) and remembered in cacheDir (the state root's
+     * "@criu"), since `criu --version` costs a process from the JVM on every call otherwise (~1 s in an
+     * emulated guest). cacheDir null: always asked.
+     */
+    public static Criu find(Path cacheDir) {
         String name = configured == null || configured.isEmpty() ? "criu" : configured;
         Path p = resolve(name, System.getenv("PATH"));
         if (p == null)
             throw new JruncException("criu not found" + (name.contains("/") ? " at " + name : " in PATH")
                     + ": checkpoint and restore need criu " + CriuArgs.versionName(MIN_VERSION) + " or newer (https://criu.org)");
+        String key = cacheKey(p);
+        int v = cacheDir == null || key == null ? -1 : cached(cacheDir, key);
+        if (v < 0) {
+            v = askVersion(p);
+            if (cacheDir != null && key != null && v >= 0) remember(cacheDir, key, v);
+        }
+        check(v, MIN_VERSION, p.toString());
+        return new Criu(p, v);
+    }
+
+    private static int askVersion(Path p) {
         String out;
         try {
             Process pr = new ProcessBuilder(p.toString(), "--version").redirectErrorStream(true).start();
@@ -58,8 +74,40 @@ public final class Criu {
         }
         int v = CriuArgs.parseVersion(out);
         if (v < 0) throw new JruncException("cannot tell the version of " + p + " (criu --version said: " + out.strip() + ")");
-        check(v, MIN_VERSION, p.toString());
-        return new Criu(p, v);
+        return v;
+    }
+
+    /** "path size mtime-ns" of the binary, or null if it cannot be stat'ed. */
+    static String cacheKey(Path p) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            return p + " " + a.size() + " " + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The state root's directory for the remembered criu version ('@' is in no container id). */
+    public static final String CACHE_DIR = "@criu";
+    static final String CACHE_FILE = "version";
+
+    /** The remembered version for this key, or -1. */
+    static int cached(Path dir, String key) {
+        try {
+            String[] l = Files.readString(dir.resolve(CACHE_FILE)).split("\n");
+            return l.length >= 2 && l[0].equals(key) ? Integer.parseInt(l[1].trim()) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static void remember(Path dir, String key, int v) {
+        try {
+            Files.createDirectories(dir);
+            io.jrunc.state.StateStore.writeAtomically(dir.resolve(CACHE_FILE), (key + "\n" + v + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            // only a cache: the next call asks criu again
+        }
     }
 
     static void check(int have, int need, String what) {

@@ -55,7 +55,9 @@ public final class Restore {
             throw JruncException.config("/linux/namespaces", "a container without a mount namespace of its own cannot be restored");
         Path rootfs = Lifecycle.rootfs(spec, bundle);
         CriuArgs.joinNamespaces(spec); // refuses what criu cannot join before anything is made
-        Criu criu = Criu.find();
+        io.jrunc.cli.Trace.mark("bundle read");
+        Criu criu = Criu.find(store.root().resolve(Criu.CACHE_DIR));
+        io.jrunc.cli.Trace.mark("criu " + CriuArgs.versionName(criu.version()) + " found");
         List<Spec.Namespace> ext = CriuArgs.externalNamespaces(spec);
         for (Spec.Namespace n : ext)
             if (n.type().equals("pid")) Criu.check(criu.version(), Criu.MIN_EXTERNAL_PID_NS, "for a pid namespace given by path");
@@ -77,10 +79,17 @@ public final class Restore {
         try (StateStore.Lock lock = store.lock(id)) {
             Files.write(dir.resolve(StateStore.CONFIG), raw[0]);
             Spec.Linux linux = spec.linux();
-            cg = life.systemdCgroup()
+            Cgroup target = life.systemdCgroup()
                     ? io.jrunc.cgroup.systemd.SystemdCgroup.forContainer(id, linux == null ? null : linux.cgroupsPath(),
                             spec.annotations(), io.jrunc.sys.Rootless.cgroups(sys.geteuid()), warn)
                     : Cgroup.forContainer(id, linux == null ? null : linux.cgroupsPath());
+            // criu would put the restored tree next to another container's processes, and undoing a failed
+            // restore would kill them: refused (and then not ours to remove)
+            int busy = processes(target);
+            if (busy > 0)
+                throw new JruncException("cannot restore " + id + " into cgroup " + target.procsDir() + ": it holds " + busy
+                        + " process(es) already (another container's cgroupsPath?)");
+            cg = target;
             String created = Times.now();
             Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
             // saved before anything is made, so that `delete -f` can undo a restore that died half-way
@@ -143,6 +152,14 @@ public final class Restore {
             throw (Error) e;
         } finally {
             for (int fd : fds) sys.close(fd);
+        }
+    }
+
+    private static int processes(Cgroup cg) {
+        try {
+            return cg.procsDir() == null || !Files.isDirectory(Path.of(cg.procsDir())) ? 0 : cg.pids().size();
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
