@@ -205,17 +205,23 @@ public final class CriuArgs {
         for (String line : out.split("\n")) {
             line = line.trim();
             if (!line.startsWith("Version:")) continue;
-            String[] v = line.substring(8).trim().split("[.-]");
+            String[] v = line.substring(8).trim().split("\\.");
             try {
                 int major = Integer.parseInt(v[0]);
-                int minor = v.length > 1 ? Integer.parseInt(v[1]) : 0;
-                int sub = v.length > 2 ? Integer.parseInt(v[2].replaceAll("[^0-9].*", "")) : 0;
+                int minor = v.length > 1 ? leadingNumber(v[1]) : 0;
+                int sub = v.length > 2 ? leadingNumber(v[2]) : 0;
                 return major * 10000 + minor * 100 + sub;
             } catch (NumberFormatException e) {
                 return -1;
             }
         }
         return -1;
+    }
+
+    /** "0-rc1" -> 0, "17" -> 17. */
+    private static int leadingNumber(String s) {
+        String d = s.replaceAll("[^0-9].*", "");
+        return d.isEmpty() ? 0 : Integer.parseInt(d);
     }
 
     /** 31400 -> "3.14". */
