@@ -56,6 +56,8 @@ public final class Restore {
         Path rootfs = Lifecycle.rootfs(spec, bundle);
         CriuArgs.joinNamespaces(spec); // refuses what criu cannot join before anything is made
         io.jrunc.cli.Trace.mark("bundle read");
+        // runc warns the same: criu needs root (CAP_SYS_ADMIN, CAP_CHECKPOINT_RESTORE at the least)
+        if (io.jrunc.sys.Linux.get().geteuid() != 0) warn.accept("checkpoint/restore is unlikely to work as rootless (criu needs root)");
         Criu criu = Criu.find(store.root().resolve(Criu.CACHE_DIR));
         io.jrunc.cli.Trace.mark("criu " + CriuArgs.versionName(criu.version()) + " found");
         List<Spec.Namespace> ext = CriuArgs.externalNamespaces(spec);
