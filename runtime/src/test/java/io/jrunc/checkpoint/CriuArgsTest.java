@@ -133,6 +133,14 @@ class CriuArgsTest {
     }
 
     @Test
+    void aTerminalIsRefused() {
+        Spec t = spec("{\"process\": {\"terminal\": true, \"args\": [\"sh\"]}, \"root\": {\"path\": \"r\"}}");
+        assertEquals("a container with a terminal (process.terminal) cannot be checkpointed by jrunc yet: docs/checkpoint.md",
+                assertThrows(JruncException.class, () -> Checkpoint.refuseTerminal(t, "checkpointed")).getMessage());
+        Checkpoint.refuseTerminal(spec("{\"process\": {\"args\": [\"sh\"]}, \"root\": {\"path\": \"r\"}}"), "restored");
+    }
+
+    @Test
     void versions() {
         assertEquals(31701, CriuArgs.parseVersion("Version: 3.17.1\n"));
         assertEquals(31400, CriuArgs.parseVersion("Version: 3.14\nGitID: v3.14\n"));
