@@ -17,7 +17,7 @@ grows() { local a b; a=$(cnt $1); sleep 0.5; b=$(cnt $1); [ -n "$a" ] && [ -n "$
 
 for R in jrunc runc; do
   id=ck-$R-$U; b=$T/b-$id; cgp=/v2ck-$U.slice/$id; cg=/sys/fs/cgroup$cgp
-  mkbundle $b "$LOOP" "" "$cgp"
+  mkbundle $b "$LOOP" '"pids": {"limit": 50}' "$cgp"
   rc "$R: run -d a counting container" 0 start $R $id $b
   pid=$(pidof_ $R $id)
   for i in $(seq 1 50); do [ -n "$(cnt $pid)" ] && [ "$(cnt $pid)" -ge 3 ] && break; sleep 0.1; done
@@ -39,7 +39,8 @@ for R in jrunc runc; do
   if [ $c = 0 ]; then ok "$R: restore -d"; else notok "$R: restore -d" "$o" "$(cat $T/$id.err)" "$(grep -B2 Error $T/img-$R/restore.log | tail -n 12)"; fi
   echo "# timing: $R restore: $trs ms"
   npid=$(pidof_ $R $id)
-  eq "$R: restored: running, in the same cgroup path" "running 0::$cgp" "$(status_ $R $id) $(cat /proc/${npid:-0}/cgroup 2>&1)"
+  eq "$R: restored: running, in the same cgroup path, with the bundle's limit" "running 0::$cgp 50" \
+    "$(status_ $R $id) $(cat /proc/${npid:-0}/cgroup 2>&1) $(cat $cg/pids.max 2>&1)"
   first=$(cnt ${npid:-0})
   if [ -n "$first" ] && [ -n "$last" ] && [ "$first" -ge "$last" ] && grows ${npid:-0}; then
     ok "$R: the count goes on from where it was ($last at checkpoint, $first after restore)"
@@ -103,7 +104,7 @@ tar -C "$(rootfs)" -cf $T/bb.tar .
 podman import $T/bb.tar localhost/v2ck:latest >/dev/null 2>&1
 pm() { podman --events-backend=file --runtime "$JRUNC" "$@"; }
 n=v2ck-pm-$U
-rc "podman: run -d a counting container with --runtime jrunc" 0 pm run -d --name $n localhost/v2ck:latest sh -c "$LOOP"
+rc "podman: run -d a counting container with --runtime jrunc" 0 pm run -d --name $n --pids-limit 60 localhost/v2ck:latest sh -c "$LOOP"
 ppid=$(podman inspect -f '{{.State.Pid}}' $n)
 sleep 0.5
 t0=$(date +%s%N); o=$(pm container checkpoint $n 2>&1); c=$?; tp=$(ms $t0)
@@ -120,6 +121,9 @@ if [ "$(podman inspect -f '{{.State.Status}}' $n 2>&1)" = running ] && [ "$npid"
    && [ "$first" -ge "$last" ] && grows $npid; then
   ok "podman: restored container runs (new pid) and counts on ($last at checkpoint, $first after restore)"
 else notok "podman: restored container runs (new pid) and counts on" "status $(podman inspect -f '{{.State.Status}}' $n 2>&1), pid $ppid -> $npid, count $last -> $first"; fi
+unit=libpod-$(podman inspect -f '{{.Id}}' $n).scope
+eq "podman: the restored container's scope is an active systemd unit with the limit" "active 60" \
+  "$(systemctl is-active $unit 2>&1) $(cat /sys/fs/cgroup/machine.slice/$unit/pids.max 2>&1)"
 eq "podman: exec in the restored container" "ok" "$(pm exec $n echo ok 2>&1)"
 rc "podman: rm -f" 0 pm rm -f -t 0 $n
 podman rmi -f localhost/v2ck:latest >/dev/null 2>&1

@@ -125,6 +125,10 @@ public final class Restore {
             io.jrunc.cli.Trace.mark("criu done");
             if (pid <= 0) throw new JruncException("criu restored no process (no pid in " + criuPid + ")");
             long start = Proc.startTime(pid);
+            // the systemd driver starts its transient unit with the first pid (create does the same with
+            // the init's), which also writes the limits kept for it; criu has put the tree in the unit's
+            // cgroup path already (--cgroup-root)
+            if (life.systemdCgroup()) cg.addProcess(pid);
             unmount(sys, criuRoot, mounted, warn);
             Files.deleteIfExists(criuPid);
             st = new ContainerState(id, pid, start, bundle.toString(), rootfs.toString(), created, "", ann, cg.paths(), true,
