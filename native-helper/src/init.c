@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -147,6 +148,24 @@ static void system_settings(const struct init_ctx *c) {
     if (p->has_personality && personality(p->personality) < 0) die_errno(errno, "personality %#x", p->personality);
 }
 
+/*
+ * runc's reOpenDevNull: stdio that is the host's /dev/null (conmon's stdin, `</dev/null`) becomes the
+ * container's own /dev/null. The same device, but a file of the container's mount namespace: criu
+ * cannot checkpoint an fd on a mount outside the container ("Can't lookup mount"), and nothing of the
+ * host's /dev stays reachable through /proc/1/fd. Only when the container's /dev/null is the null device.
+ */
+static void reopen_dev_null(void) {
+    int fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return;
+    struct stat null_st, st;
+    if (fstat(fd, &null_st) == 0 && S_ISCHR(null_st.st_mode) && major(null_st.st_rdev) == 1 && minor(null_st.st_rdev) == 3) {
+        for (int i = 0; i < 3; i++)
+            if (fstat(i, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == null_st.st_rdev && dup3(fd, i, 0) < 0)
+                die_errno(errno, "reopen fd %d on the container's /dev/null", i);
+    }
+    close(fd);
+}
+
 /* Steps 2-6: the container's mount namespace up to the root change, and the terminal. */
 static void enter_rootfs(struct init_ctx *c, const struct go_msg *go) {
     const struct plan *p = c->plan;
@@ -159,6 +178,7 @@ static void enter_rootfs(struct init_ctx *c, const struct go_msg *go) {
     if (chdir(p->rootfs) < 0) die_errno(errno, "chdir to rootfs \"%s\"", p->rootfs);
     run_hooks(p, HOOK_CREATE_CONTAINER, go->state, go->len);
     rootfs_change_root(p, own_ns);
+    if (own_ns) reopen_dev_null();
     /* From here on mounts go through the magic links of the private procfs clone, as the working directory. */
     c->proc_fd = trusted_proc();
     if (fchdir(c->proc_fd) < 0) die_errno(errno, "chdir to the private procfs");

@@ -538,6 +538,16 @@ JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_umount2(JNIEnv *env, jclass cls,
     free(target);
 }
 
+JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_bindMount(JNIEnv *env, jclass cls, jstring jsource, jstring jtarget) {
+    (void)cls;
+    char *source = cstr(env, jsource);
+    if (!source) return;
+    char *target = cstr(env, jtarget);
+    if (target && mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0) throw_errno_path(env, "mount", target, errno);
+    free(source);
+    free(target);
+}
+
 /* ---- identity ---- */
 
 JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_geteuid(JNIEnv *env, jclass cls) {

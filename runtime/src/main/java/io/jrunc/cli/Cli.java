@@ -29,6 +29,8 @@ final class Cli {
     InitLauncher launcher;
     /** The hooks' cwd and stdout (null: this process'). */
     io.jrunc.hooks.Hooks.Io hookIo;
+    /** runc's --criu: the criu binary checkpoint and restore run (null: "criu" in PATH). */
+    String criu;
     /** Where a foreground run or exec hands over to the C waiter (null: execve in place, as the CLI does). */
     Handover handover;
     private Engine engine;

@@ -31,11 +31,8 @@ final class Commands {
             case "exec" -> ExecCommand.run(c, argv);
             case "update" -> UpdateCommand.run(c, argv);
             case "events" -> EventsCommand.run(c, argv);
-            case "checkpoint", "restore" -> {
-                Args a = new Args(cmd).parse(argv);
-                if (Cli.help(a)) yield 0;
-                throw new JruncException("command \"" + cmd + "\" is not implemented in jrunc yet (checkpoint/restore need CRIU support)");
-            }
+            case "checkpoint" -> CheckpointCommand.run(c, argv);
+            case "restore" -> RestoreCommand.run(c, argv);
             case "help", "h" -> help(argv);
             case "__man" -> Help.writeAll(argv);
             // runc (urfave/cli): exit 3, the same words as for an unknown help topic
@@ -79,6 +76,14 @@ final class Commands {
             case "list" -> new String[]{"format,f=", "quiet,q"};
             case "spec" -> new String[]{"bundle,b=", "rootless"};
             case "validate" -> new String[]{"bundle,b=", "state="};
+            case "checkpoint" -> new String[]{"image-path=", "work-path=", "parent-path=", "leave-running",
+                    "tcp-established", "tcp-skip-in-flight", "link-remap", "ext-unix-sk", "shell-job", "lazy-pages",
+                    "status-fd=", "page-server=", "file-locks", "pre-dump", "manage-cgroups-mode=", "empty-ns=",
+                    "auto-dedup"};
+            case "restore" -> new String[]{"console-socket=", "image-path=", "work-path=", "tcp-established",
+                    "tcp-close", "ext-unix-sk", "shell-job", "file-locks", "manage-cgroups-mode=", "bundle,b=",
+                    "detach,d", "pid-file=", "no-subreaper", "no-pivot", "empty-ns=", "auto-dedup", "lazy-pages",
+                    "lsm-profile=", "lsm-mount-context="};
             default -> new String[0];
         };
     }

@@ -93,6 +93,7 @@ public final class Main {
         if (log.debug) log.debug("jrunc " + VERSION + ": " + cmd + " " + rest + " (root " + root + ")");
         Trace.mark("global args");
         Cli c = new Cli(root, g.value("log"), fmt, log.debug, g.bool("systemd-cgroup"), rootless, prewarm, log);
+        c.criu = g.value("criu");
         return Commands.dispatch(c, cmd, rest);
     }
 

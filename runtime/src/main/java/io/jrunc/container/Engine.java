@@ -116,6 +116,24 @@ public final class Engine {
 
     public StateStore store() { return store; }
 
+    /** Where this engine's warnings go. */
+    public Consumer<String> warnings() { return warn; }
+
+    /** --systemd-cgroup: new containers' cgroups are systemd units. */
+    public boolean systemdCgroup() { return systemdCgroup; }
+
+    /** A new container's cgroup as create would make it (nothing is created yet): for restore. */
+    public Cgroup newCgroup(String id, Spec spec) {
+        Spec.Linux linux = spec.linux();
+        return cgroups.forContainer(id, linux == null ? null : linux.cgroupsPath(), spec.annotations(), systemdCgroup, cgroupEnv());
+    }
+
+    /** The bundle's root.path, resolved and checked as create does (pointer /root/path). */
+    public static java.nio.file.Path rootfs(Spec spec, java.nio.file.Path bundle) { return Create.rootfs(spec, bundle); }
+
+    /** A pid file as create writes it (atomically). */
+    public static void writePidFile(java.nio.file.Path target, int pid) { Create.writePidFile(target, pid); }
+
     /** The container's cgroup directories as the planner binds them into a `cgroup` mount. */
     public static List<io.jrunc.plan.Planner.CgroupBind> cgroupBinds(Cgroup cg) { return Create.cgroupBinds(cg); }
 

@@ -39,6 +39,7 @@ final class JniLinux implements Linux {
     @Override public int geteuid() { return Native.geteuid(); }
     @Override public int getpid() { return Native.getpid(); }
     @Override public void umount2(String target, int flags) { Native.umount2(target, flags); }
+    @Override public void bindMount(String source, String target) { Native.bindMount(source, target); }
     @Override public void sendFd(String socketPath, byte[] data, int fd) { Native.sendFd(socketPath, data, fd); }
     @Override public String strerror(int errno) { return Native.strerror(errno); }
     @Override public int listenUnix(String path) { return Native.listenUnix(path, 1); }

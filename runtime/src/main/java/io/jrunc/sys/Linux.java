@@ -33,6 +33,8 @@ public interface Linux {
     int geteuid();
     int getpid();
     void umount2(String target, int flags);
+    /** A recursive bind mount of source on target (restore's criu root). */
+    void bindMount(String source, String target);
     void sendFd(String socketPath, byte[] data, int fd);
     String strerror(int errno);
     int listenUnix(String path);

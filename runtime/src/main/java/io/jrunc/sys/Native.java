@@ -67,6 +67,9 @@ final class Native {
     /** umount2(target, flags). */
     static native void umount2(String target, int flags);
 
+    /** mount(source, target, NULL, MS_BIND | MS_REC, NULL). */
+    static native void bindMount(String source, String target);
+
     /**
      * Connect an AF_UNIX SOCK_STREAM socket to path and send one message: data bytes plus, as SCM_RIGHTS,
      * exactly the one fd given (used for --pidfd-socket). Closes the socket afterwards.

@@ -447,6 +447,11 @@ final class FakeLinux implements Linux {
     }
 
     @Override
+    public void bindMount(String source, String target) {
+        call("bindMount", source, target);
+    }
+
+    @Override
     public int accept(int fd, int timeoutMs) {
         call("accept", fd, timeoutMs);
         return fd();
