@@ -42,7 +42,7 @@ public final class Signals {
             } catch (NumberFormatException ignored) { }
             throw new JruncException("invalid signal \"" + s + "\"");
         }
-        String n = s.toUpperCase();
+        String n = s.toUpperCase(java.util.Locale.ROOT);
         if (n.startsWith("SIG")) n = n.substring(3);
         if (n.equals("IOT")) return 6;
         if (n.equals("POLL")) return 29;

@@ -22,6 +22,19 @@ class SignalsTest {
     }
 
     @Test
+    void namesParseUnderAnyDefaultLocale() {
+        // a Turkish default locale upper-cases "i" to "İ": "sigint" must still be SIGINT
+        java.util.Locale saved = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+            assertEquals(2, Signals.parse("sigint"));
+            assertEquals(2, Signals.parse("int"));
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+    }
+
+    @Test
     void rejectsNonsense() {
         assertThrows(JruncException.class, () -> Signals.parse("SIGFOO"));
         assertThrows(JruncException.class, () -> Signals.parse("65"));
