@@ -177,6 +177,32 @@ static bool flag01(const char *s, int *v) {
     return true;
 }
 
+/*
+ * The key/value files Java writes for the front (fast, front.facts, front.stamp): a version line, then
+ * "key value" lines, every one ending in '\n' (anything else was cut short). kv_begin checks both and
+ * returns the first key line, or NULL; kv_next splits the line at *cur in place, moves *cur on and returns
+ * its key (NULL at the end) with *val its value, or NULL for a line without a space.
+ */
+static char *kv_begin(char *buf, const char *version) {
+    size_t len = strlen(buf);
+    if (len == 0 || buf[len - 1] != '\n') return NULL;
+    char *nl = strchr(buf, '\n');
+    *nl = 0;
+    return strcmp(buf, version) ? NULL : nl + 1;
+}
+
+static char *kv_next(char **cur, char **val) {
+    char *line = *cur;
+    if (!*line) return NULL;
+    char *nl = strchr(line, '\n');
+    *nl = 0;
+    *cur = nl + 1;
+    char *v = strchr(line, ' ');
+    if (v) *v++ = 0;
+    *val = v;
+    return line;
+}
+
 /* `fast` (docs/state-format.md): "v2", then "key value" lines; keys this reader does not know are skipped. */
 static bool parse_fast(char *buf, struct fast *f) {
     /* Field by field, not memset: the struct is ~26 KiB, mostly buffers that stay unused, and every page touched is
@@ -187,20 +213,11 @@ static bool parse_fast(char *buf, struct fast *f) {
     f->poststart = f->poststop = f->systemd = f->ncgroups = 0;
     f->has_procs = f->has_bundle = f->has_created = f->has_owner = false;
     f->procs[0] = f->bundle[0] = f->created[0] = f->owner[0] = 0;
-    size_t len = strlen(buf);
-    if (len == 0 || buf[len - 1] != '\n') return false; /* Java ends every line: anything else is cut short */
+    char *cur = kv_begin(buf, "v2");
+    if (!cur) return false;
     bool pid = false, st = false, ok = true;
-    int lineno = 0;
-    for (char *line = buf, *next; *line && ok; line = next) {
-        next = strchr(line, '\n');
-        *next++ = 0;
-        if (lineno++ == 0) {
-            if (strcmp(line, "v2")) return false;
-            continue;
-        }
-        char *v = strchr(line, ' ');
+    for (char *line, *v; ok && (line = kv_next(&cur, &v));) {
         if (!v) continue;
-        *v++ = 0;
         unsigned long long n;
         if (!strcmp(line, "pid")) ok = pid = parse_ull(v, &n) && n > 0 && n <= 0x7fffffff && (f->pid = (long)n) > 0;
         else if (!strcmp(line, "starttime")) ok = st = parse_ull(v, &f->starttime);
@@ -327,20 +344,11 @@ static bool parse_int(const char *s, int max, int *v) {
 static bool parse_facts(char *buf, struct facts *fx, unsigned long long jar_size) {
     fx->nrules = fx->nsigs = 0;
     fx->allow_kill = fx->allow_start = fx->allow_delete = NULL;
-    size_t len = strlen(buf);
-    if (len == 0 || buf[len - 1] != '\n') return false;
+    char *cur = kv_begin(buf, "v1");
+    if (!cur) return false;
     bool jar = false, def = false, max = false;
-    int lineno = 0;
-    for (char *line = buf, *next; *line; line = next) {
-        next = strchr(line, '\n');
-        *next++ = 0;
-        if (lineno++ == 0) {
-            if (strcmp(line, "v1")) return false;
-            continue;
-        }
-        char *v = strchr(line, ' ');
+    for (char *line, *v; (line = kv_next(&cur, &v));) {
         if (!v) return false;
-        *v++ = 0;
         unsigned long long n;
         char *w = strchr(v, ' ');
         if (!strcmp(line, "jar")) {
@@ -892,20 +900,12 @@ static bool numbers(char *v, unsigned long long **nums, int count, char *rest, s
 
 static bool parse_stamp(char *buf, struct stamp *s) {
     memset(s, 0, sizeof(*s));
-    size_t len = strlen(buf);
-    if (len == 0 || buf[len - 1] != '\n') return false;
-    int seen = 0, lineno = 0;
+    char *cur = kv_begin(buf, "v1");
+    if (!cur) return false;
+    int seen = 0;
     char javapath[4096];
-    for (char *line = buf, *next; *line; line = next) {
-        next = strchr(line, '\n');
-        *next++ = 0;
-        if (lineno++ == 0) {
-            if (strcmp(line, "v1")) return false;
-            continue;
-        }
-        char *v = strchr(line, ' ');
+    for (char *line, *v; (line = kv_next(&cur, &v));) {
         if (!v) return false;
-        *v++ = 0;
         bool ok = false;
         if (!strcmp(line, "jar")) {
             ok = parse_ull(v, &s->jar_size);

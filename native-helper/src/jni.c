@@ -343,6 +343,38 @@ JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_close(JNIEnv *env, jclass cls, j
     if (close(fd) < 0 && errno != EINTR) throw_errno(env, "close", errno);
 }
 
+/*
+ * An AF_UNIX stream socket (CLOEXEC) with path as its address in *sa: the fd, or -errno (ENAMETOOLONG when
+ * path does not fit); *call then names the failed step when it was the socket itself.
+ */
+static int unix_socket(const char *path, struct sockaddr_un *sa, const char **call) {
+    *sa = (struct sockaddr_un){.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(sa->sun_path)) return -ENAMETOOLONG;
+    strcpy(sa->sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *call = "socket";
+        return -errno;
+    }
+    return fd;
+}
+
+/* unix_socket connected to path (EINTR retried): the fd, or -errno with *call the failed step. */
+static int unix_connect(const char *path, const char **call) {
+    struct sockaddr_un sa;
+    *call = "connect";
+    int fd = unix_socket(path, &sa, call);
+    if (fd < 0) return fd;
+    int r;
+    do r = connect(fd, (struct sockaddr *)&sa, sizeof(sa)); while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
 JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_sendFd(JNIEnv *env, jclass cls, jstring jpath, jbyteArray jdata,
                                                        jint sendfd) {
     (void)cls;
@@ -356,19 +388,11 @@ JNIEXPORT void JNICALL Java_io_jrunc_sys_Native_sendFd(JNIEnv *env, jclass cls, 
         return;
     }
     if (dlen) (*env)->GetByteArrayRegion(env, jdata, 0, dlen, (jbyte *)data);
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    int fd = -1;
-    const char *call = "connect";
+    const char *call;
     int e = 0;
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        e = ENAMETOOLONG;
-        goto out;
-    }
-    strcpy(sa.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        e = errno;
-        call = fd < 0 ? "socket" : "connect";
+    int fd = unix_connect(path, &call);
+    if (fd < 0) {
+        e = -fd;
         goto out;
     }
     union {
@@ -574,16 +598,11 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_listenUnix(JNIEnv *env, jclass c
     (void)cls;
     char *path = cstr(env, jpath);
     if (!path) return -1;
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        throw_errno_path(env, "bind", path, ENAMETOOLONG);
-        free(path);
-        return -1;
-    }
-    strcpy(sa.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa;
+    const char *call = "bind";
+    int fd = unix_socket(path, &sa, &call);
     if (fd < 0) {
-        throw_errno(env, "socket", errno);
+        throw_errno_path(env, call, path, -fd);
         free(path);
         return -1;
     }
@@ -785,30 +804,11 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_connectUnix(JNIEnv *env, jclass 
     (void)cls;
     char *path = cstr(env, jpath);
     if (!path) return -1;
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        throw_errno_path(env, "connect", path, ENAMETOOLONG);
-        free(path);
-        return -1;
-    }
-    strcpy(sa.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        throw_errno(env, "socket", errno);
-        free(path);
-        return -1;
-    }
-    int r;
-    do r = connect(fd, (struct sockaddr *)&sa, sizeof(sa)); while (r < 0 && errno == EINTR);
-    if (r < 0) {
-        int e = errno;
-        close(fd);
-        throw_errno_path(env, "connect", path, e);
-        free(path);
-        return -1;
-    }
+    const char *call;
+    int fd = unix_connect(path, &call);
+    if (fd < 0) throw_errno_path(env, call, path, -fd);
     free(path);
-    return fd;
+    return fd < 0 ? -1 : fd;
 }
 
 JNIEXPORT void JNICALL Java_io_jrunc_sys_Bpf_attach(JNIEnv *env, jclass cls, jstring jdir, jbyteArray jinsns) {

@@ -41,13 +41,8 @@ public final class Checkpoint {
         Spec spec = e.savedSpec(id);
         refuseTerminal(spec, "checkpointed");
         io.jrunc.sys.Trace.mark("state and config read");
-        // runc warns the same: criu needs root (CAP_SYS_ADMIN, CAP_CHECKPOINT_RESTORE at the least)
-        if (e.kernel().geteuid() != 0) warn.accept("checkpoint/restore is unlikely to work as rootless (criu needs root)");
-        Criu criu = Criu.find(e.kernel(), store.root().resolve(Criu.CACHE_DIR), criuPath);
-        io.jrunc.sys.Trace.mark("criu " + CriuArgs.versionName(criu.version()) + " found");
+        Criu criu = Criu.forSpec(e, spec, criuPath);
         List<Spec.Namespace> ext = CriuArgs.externalNamespaces(spec);
-        for (Spec.Namespace n : ext)
-            if (n.type().equals("pid")) Criu.check(criu.version(), Criu.MIN_EXTERNAL_PID_NS, "for a pid namespace given by path");
         Path img = imageDir(o.imagePath());
         makeDir(img, "image path");
         Path work = o.workPath() == null || o.workPath().isEmpty() ? null : Path.of(o.workPath()).toAbsolutePath().normalize();

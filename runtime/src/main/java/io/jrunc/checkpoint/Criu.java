@@ -44,6 +44,20 @@ public final class Criu {
      * "@criu"), since `criu --version` costs a process from the JVM on every call otherwise (~1 s in an
      * emulated guest). cacheDir null: always asked.
      */
+    /**
+     * The criu checkpoint and restore use for a container of this engine: found and version-checked
+     * ({@link #find}), new enough for the spec's namespaces given by path; warns when not root, as runc does
+     * (criu needs CAP_SYS_ADMIN, CAP_CHECKPOINT_RESTORE at the least).
+     */
+    static Criu forSpec(io.jrunc.container.Engine e, io.jrunc.bundle.Spec spec, String configured) {
+        if (e.kernel().geteuid() != 0) e.warnings().accept("checkpoint/restore is unlikely to work as rootless (criu needs root)");
+        Criu criu = find(e.kernel(), e.store().root().resolve(CACHE_DIR), configured);
+        io.jrunc.sys.Trace.mark("criu " + CriuArgs.versionName(criu.version()) + " found");
+        for (io.jrunc.bundle.Spec.Namespace n : CriuArgs.externalNamespaces(spec))
+            if (n.type().equals("pid")) check(criu.version(), MIN_EXTERNAL_PID_NS, "for a pid namespace given by path");
+        return criu;
+    }
+
     public static Criu find(Linux sys, Path cacheDir, String configured) {
         String name = configured == null || configured.isEmpty() ? "criu" : configured;
         Path p = resolve(name, System.getenv("PATH"));

@@ -59,13 +59,8 @@ public final class Restore {
         Path rootfs = Engine.rootfs(spec, bundle);
         CriuArgs.joinNamespaces(spec); // refuses what criu cannot join before anything is made
         io.jrunc.sys.Trace.mark("bundle read");
-        // runc warns the same: criu needs root (CAP_SYS_ADMIN, CAP_CHECKPOINT_RESTORE at the least)
-        if (e.kernel().geteuid() != 0) warn.accept("checkpoint/restore is unlikely to work as rootless (criu needs root)");
-        Criu criu = Criu.find(e.kernel(), store.root().resolve(Criu.CACHE_DIR), criuPath);
-        io.jrunc.sys.Trace.mark("criu " + CriuArgs.versionName(criu.version()) + " found");
+        Criu criu = Criu.forSpec(e, spec, criuPath);
         List<Spec.Namespace> ext = CriuArgs.externalNamespaces(spec);
-        for (Spec.Namespace n : ext)
-            if (n.type().equals("pid")) Criu.check(criu.version(), Criu.MIN_EXTERNAL_PID_NS, "for a pid namespace given by path");
         Path img = Checkpoint.imageDir(o.imagePath());
         if (!Files.isDirectory(img))
             throw new JruncException("image path " + img + (Files.exists(img) ? " is not a directory" : " does not exist"));

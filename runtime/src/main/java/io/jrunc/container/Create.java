@@ -51,7 +51,7 @@ final class Create {
 
     Create(Engine e, CreateOptions o, Bundle preloaded, int[] stdio) {
         this.e = e;
-        this.sys = e.sys;
+        this.sys = e.sys();
         this.o = o;
         this.stdio = stdio;
         Path b = o.bundle().toAbsolutePath().normalize();
@@ -124,7 +124,7 @@ final class Create {
         e.store.save(st);
         Spec.Resources resources = DeviceRules.effective(linux == null ? null : linux.resources(),
                 linux == null ? null : linux.devices());
-        if (!e.rootlessCgroups) {
+        if (!e.rootlessCgroups()) {
             setup = CgroupSetup.begin(cg, resources);
             return;
         }

@@ -32,12 +32,16 @@ import java.util.function.Consumer;
  */
 public final class Engine {
     final StateStore store;
-    final Linux sys;
+    /** The kernel as given, or null for the JNI one (libjrunc is loaded only when a call needs the kernel). */
+    private final Linux givenSys;
+    private volatile Linux sys;
     final CgroupDriver cgroups;
     final Consumer<String> warn;
     final boolean systemdCgroup;
     /** The rootless cgroup manager (runc's shouldUseRootlessCgroupManager), decided once for this engine. */
-    final boolean rootlessCgroups;
+    private final Boolean givenRootless;
+    private final String rootlessFlag;
+    private volatile Boolean rootless;
     /** Where compiled seccomp filters are cached (null: no cache). */
     final Path seccompCache;
     /** Called once the new process is in its cgroup (the CLI ends its cgroup prewarm there); may be null. */
@@ -52,12 +56,12 @@ public final class Engine {
 
     private Engine(Builder b) {
         this.store = new StateStore(b.root);
-        this.sys = b.sys != null ? b.sys : Linux.get();
+        this.givenSys = b.sys;
         this.cgroups = b.cgroups != null ? b.cgroups : CgroupDriver.HOST;
         this.warn = b.warn != null ? b.warn : Engine::stderrWarning;
         this.systemdCgroup = b.systemdCgroup;
-        this.rootlessCgroups = b.rootlessCgroups != null ? b.rootlessCgroups
-                : io.jrunc.sys.Rootless.cgroups(b.rootlessFlag, this.sys.geteuid());
+        this.givenRootless = b.rootlessCgroups;
+        this.rootlessFlag = b.rootlessFlag;
         this.seccompCache = b.seccompCache ? store.root().resolve(StateStore.SECCOMP_CACHE) : null;
         this.inCgroup = b.inCgroup;
         this.initBinary = b.initBinary;
@@ -137,15 +141,28 @@ public final class Engine {
     /** The container's cgroup directories as the planner binds them into a `cgroup` mount. */
     public static List<io.jrunc.plan.Planner.CgroupBind> cgroupBinds(Cgroup cg) { return Create.cgroupBinds(cg); }
 
-    public Linux kernel() { return sys; }
+    public Linux kernel() { return sys(); }
+
+    Linux sys() {
+        Linux l = sys;
+        if (l == null) sys = l = givenSys != null ? givenSys : Linux.get();
+        return l;
+    }
+
+    /** The rootless cgroup manager (runc's shouldUseRootlessCgroupManager), decided once, when first needed. */
+    boolean rootlessCgroups() {
+        Boolean r = rootless;
+        if (r == null) rootless = r = givenRootless != null ? givenRootless : io.jrunc.sys.Rootless.cgroups(rootlessFlag, sys().geteuid());
+        return r;
+    }
 
     Path initBinary() { return initBinary != null ? initBinary : io.jrunc.sys.Home.initBinary(); }
 
-    Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups); }
+    Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups()); }
 
     HostFacts host() {
         HostFacts h = host;
-        if (h == null) host = h = HostFacts.read(sys.geteuid());
+        if (h == null) host = h = HostFacts.read(sys().geteuid());
         return h;
     }
 
@@ -190,7 +207,7 @@ public final class Engine {
                 default -> throw new StatusException(status, "cannot start a container in the " + status + " state");
             }
             if (spec == null) spec = savedSpec(id);
-            Fifo.release(store.dir(id).resolve(StateStore.FIFO), s, sys);
+            Fifo.release(store.dir(id).resolve(StateStore.FIFO), s, sys());
             Files.deleteIfExists(store.dir(id).resolve(StateStore.FIFO));
         } catch (IOException e) {
             throw new JruncException("start: " + e.getMessage(), e);
@@ -200,7 +217,7 @@ public final class Engine {
                 Hooks.run("poststart", spec.hooks().poststart(), Json.write(s.toHookState("running")), hookIo);
             } catch (JruncException e) {
                 // runtime-spec 1.3: a failing poststart hook fails the operation; runc also kills the container.
-                try { sys.kill(s.pid(), Signals.SIGKILL); } catch (LinuxException ignored) { }
+                try { sys().kill(s.pid(), Signals.SIGKILL); } catch (LinuxException ignored) { }
                 throw e;
             }
         }
@@ -211,7 +228,7 @@ public final class Engine {
      * with CLONE_PARENT; every exec'd process) and returns its exit code, or 128+signal as a shell does.
      */
     public int waitFor(int pid) {
-        int[] r = sys.waitpid(pid, 0);
+        int[] r = sys().waitpid(pid, 0);
         int st = r[1];
         if ((st & 0x7f) == 0) return (st >> 8) & 0xff;
         return 128 + (st & 0x7f);
@@ -223,7 +240,7 @@ public final class Engine {
 
     /** The live status: the init's pid and start time, its cgroup's freezer, the exec fifo. */
     public Status status(ContainerState s) {
-        boolean alive = sys.isAlive(s.pid(), s.initStartTime());
+        boolean alive = sys().isAlive(s.pid(), s.initStartTime());
         if (!alive) return Status.STOPPED;
         // an anonymous class, not a lambda: start/exec/run pass here, the AOT training does not
         return store.status(s, true, new java.util.function.BooleanSupplier() {
@@ -296,18 +313,18 @@ public final class Engine {
     void signalInit(ContainerState s, int sig) {
         int pidfd;
         try {
-            pidfd = sys.pidfdOpen(s.pid());
+            pidfd = sys().pidfdOpen(s.pid());
         } catch (LinuxException e) {
             throw new StatusException(Status.STOPPED, "container not running");
         }
         try {
-            if (!sys.isAlive(s.pid(), s.initStartTime())) throw new StatusException(Status.STOPPED, "container not running");
-            sys.pidfdSendSignal(pidfd, sig);
+            if (!sys().isAlive(s.pid(), s.initStartTime())) throw new StatusException(Status.STOPPED, "container not running");
+            sys().pidfdSendSignal(pidfd, sig);
         } catch (LinuxException e) {
             if (e.errno() == LinuxException.ESRCH) throw new StatusException(Status.STOPPED, "container not running");
             throw new JruncException("kill: " + e.getMessage());
         } finally {
-            sys.close(pidfd);
+            sys().close(pidfd);
         }
     }
 
@@ -392,17 +409,17 @@ public final class Engine {
         try { signalInit(s, Signals.SIGKILL); } catch (JruncException ignored) { }
         // A frozen init cannot die: thaw after the signal is queued.
         if (cg != null) { try { cg.thaw(); } catch (RuntimeException ignored) { } }
-        for (int i = 0; i < 1000 && sys.isAlive(s.pid(), s.initStartTime()); i++) {
+        for (int i = 0; i < 1000 && sys().isAlive(s.pid(), s.initStartTime()); i++) {
             try { Thread.sleep(10); } catch (InterruptedException e) { break; }
         }
-        if (sys.isAlive(s.pid(), s.initStartTime()))
+        if (sys().isAlive(s.pid(), s.initStartTime()))
             throw new JruncException("container init " + s.pid() + " did not die after SIGKILL");
     }
 
     /** The mounts a container without a mount namespace of its own made in the runtime's. */
     void unmountShared(String rootfs, java.util.Set<String> before) {
         try {
-            io.jrunc.mount.SharedNamespaceMounts.unmountNew(sys, rootfs, before);
+            io.jrunc.mount.SharedNamespaceMounts.unmountNew(sys(), rootfs, before);
         } catch (IOException | RuntimeException e) {
             warn.accept("cleanup: unmount what the container mounted under " + rootfs + ": " + e.getMessage());
         }

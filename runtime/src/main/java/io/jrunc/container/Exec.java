@@ -27,7 +27,7 @@ final class Exec {
 
     Exec(Engine e, ExecOptions o, Spec saved, int[] stdio) {
         this.e = e;
-        this.sys = e.sys;
+        this.sys = e.sys();
         this.o = o;
         this.saved = saved;
         this.stdio = stdio;

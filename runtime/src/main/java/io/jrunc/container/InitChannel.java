@@ -29,8 +29,8 @@ final class InitChannel implements AutoCloseable {
 
     /** jrunc-init for this engine: spawned here ({@link #spawn}), or given by its launcher ({@link #attach}). */
     static InitChannel start(Engine e, byte[] plan, int preserveFds, int[] stdio, String what) {
-        if (e.launcher == null) return spawn(e.sys, e.initBinary(), plan, preserveFds, stdio, what);
-        return attach(e.sys, e.launcher.syncSocket(), plan, what);
+        if (e.launcher == null) return spawn(e.sys(), e.initBinary(), plan, preserveFds, stdio, what);
+        return attach(e.sys(), e.launcher.syncSocket(), plan, what);
     }
 
     /**

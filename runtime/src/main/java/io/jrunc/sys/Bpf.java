@@ -6,7 +6,7 @@ public final class Bpf {
 
     /** Loads struct bpf_insn[] as a cgroup device program and attaches it to the cgroup directory. */
     public static void attachDeviceFilter(String cgroupDir, byte[] insns) {
-        Linux.get(); // loads libjrunc
+        Native.load(); // libjrunc holds this native too
         attach(cgroupDir, insns);
     }
 

@@ -3,8 +3,8 @@ package io.jrunc.sys;
 import java.nio.file.Path;
 
 final class JniLinux implements Linux {
+    /** The library itself is loaded by Native, on the first native call. */
     static Linux load() {
-        System.load(Home.nativeLib().toString());
         return new JniLinux();
     }
 

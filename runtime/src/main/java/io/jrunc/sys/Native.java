@@ -8,6 +8,15 @@ package io.jrunc.sys;
 final class Native {
     private Native() {}
 
+    // libjrunc is loaded when a native is first called (this class's initialisation), not when the kernel
+    // object is made: a call that only reads /proc (a container's status) never loads it.
+    static {
+        System.load(Home.nativeLib().toString());
+    }
+
+    /** Loads libjrunc for the other classes whose natives live there (Seccomp, SdBus, Bpf); costs nothing later. */
+    static void load() {}
+
     /**
      * posix_spawn(path, argv, envp). Stdio and every fd listed in keepFds stay open in the child (their
      * FD_CLOEXEC is cleared in the child only); everything else keeps the parent's CLOEXEC setting.

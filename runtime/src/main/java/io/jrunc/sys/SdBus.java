@@ -15,7 +15,7 @@ public final class SdBus {
     private SdBus() {}
 
     /** Loads libjrunc (the natives live there); later calls cost nothing. */
-    public static void load() { Linux.get(); }
+    public static void load() { Native.load(); }
 
     /** A connection to the system bus, or with user to the user's ($DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus). */
     public static native long open(boolean user);

@@ -9,7 +9,7 @@ public final class Seccomp {
     private Seccomp() {}
 
     /** Loads libjrunc (the natives live there) on first use; later calls cost nothing. */
-    public static void load() { Linux.get(); }
+    public static void load() { Native.load(); }
 
     /** enum scmp_filter_attr values (seccomp.h, libseccomp 2.5). */
     public static final int ATTR_CTL_NNP = 3, ATTR_CTL_TSYNC = 4, ATTR_CTL_LOG = 6, ATTR_CTL_SSB = 7,
