@@ -981,7 +981,7 @@ static bool dotdot(const char *p) {
 static bool nonempty(const char *s) { return s && *s; }
 
 /* runc's userns.RunningInUserNS: /proc/self/uid_map is not exactly "0 0 4294967295" (Rootless.java) */
-static bool in_userns(void) {
+bool front_in_userns(void) {
     char buf[256];
     int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
@@ -1024,7 +1024,7 @@ int front_main(int argc, char **argv, const char *home) {
     if (!strcmp(cmd, "features")) return i == argc ? do_features(home) : FALLBACK;
     /* $XDG_RUNTIME_DIR/jrunc (runc's shouldHonorXDGRuntimeDir, Rootless.java): Java decides, for every
        euid but 0 and for euid 0 in a user namespace (rootless podman) when XDG_RUNTIME_DIR is set */
-    if (!root_given && (geteuid() != 0 || (nonempty(getenv("XDG_RUNTIME_DIR")) && in_userns()))) return FALLBACK;
+    if (!root_given && (geteuid() != 0 || (nonempty(getenv("XDG_RUNTIME_DIR")) && front_in_userns()))) return FALLBACK;
     if (!*root || dotdot(root)) return FALLBACK;
     static struct facts fx;
     if (!strcmp(cmd, "list")) return load_facts(home, &fx) ? do_list(root, argc - i, argv + i, &fx) : FALLBACK;

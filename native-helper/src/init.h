@@ -32,6 +32,17 @@ int wait_main(int argc, char **argv);
 /* Starts the cgroup migration's grace period in a detached grandchild (prewarm.c). */
 void prewarm_cgroup_migration(void);
 int front_main(int argc, char **argv, const char *home);
+/* runc's userns.RunningInUserNS (front.c). */
+bool front_in_userns(void);
+
+/*
+ * The resident planner's client (client.c, docs/planner.md): runs the call through the planner of its --root,
+ * or returns FRONT_FALLBACK having done nothing (no planner: one is started, detached, to serve the next call;
+ * self is this binary). planner_enabled: neither JRUNC_PLANNER=0 nor --no-planner.
+ */
+int planner_call(int argc, char **argv, const char *home, const char *self);
+bool planner_enabled(int argc, char **argv);
+bool planner_init_binary(const char *home, char *path, size_t size);
 
 /* Exit code of the entry binary when JRUNC_FRONT_ONLY is set and the front fell back (tests). */
 #define FRONT_ONLY_EXIT 199

@@ -5,7 +5,12 @@
  * shell start and `readlink -f` fork cost 3 ms on every call: more than the front's whole answer (0.8 ms).
  * It decides nothing about containers: it only finds the installation and the JVM.
  *
- * Environment: JRUNC_NO_FRONT=1 skips the front (always the JVM); JRUNC_FRONT_ONLY=1 (tests) exits
+ * The commands the front does not answer go to the resident planner of their --root when one runs (client.c,
+ * docs/planner.md), and only then to a JVM of their own.
+ *
+ * Environment: JRUNC_NO_FRONT=1 skips the front and the planner (always the JVM); JRUNC_PLANNER=0 (or the global
+ * flag --no-planner) skips the planner; JRUNC_PLANNER_IDLE_MS sets a planner's idle time when the front starts
+ * one; JRUNC_FRONT_ONLY=1 (tests) exits
  * FRONT_ONLY_EXIT with a message instead of starting the JVM, proving that a command was the front's; JRUNC_JAVA
  * names another JVM.
  */
@@ -26,11 +31,12 @@ static bool ends_with(const char *s, const char *suffix) {
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* The checkout (<home>/native-helper/target/jrunc) or an install root (<home>/bin/jrunc, <home>/lib/jrunc). */
-static bool find_home(char *home, size_t size) {
+/* The checkout (<home>/native-helper/target/jrunc) or an install root (<home>/bin/jrunc, <home>/lib/jrunc); self: this binary. */
+static bool find_home(char *home, size_t size, char *self) {
     ssize_t n = readlink("/proc/self/exe", home, size - 1);
     if (n <= 0 || (size_t)n >= size - 1) return false;
     home[n] = 0;
+    memcpy(self, home, (size_t)n + 1);
     char *slash = strrchr(home, '/');
     if (!slash) return false;
     *slash = 0;
@@ -68,8 +74,8 @@ bool launch_jar(const char *home, char *jar, size_t size) {
 }
 
 int main(int argc, char **argv) {
-    char home[PATH_MAX];
-    if (!find_home(home, sizeof(home))) {
+    char home[PATH_MAX], self[PATH_MAX];
+    if (!find_home(home, sizeof(home), self)) {
         fprintf(stderr, "jrunc: cannot tell the installation from /proc/self/exe (expected .../native-helper/target/jrunc, "
                         ".../bin/jrunc or .../lib/jrunc)\n");
         return 1;
@@ -77,6 +83,14 @@ int main(int argc, char **argv) {
     const char *nofront = getenv("JRUNC_NO_FRONT");
     if (!nofront || !*nofront) {
         int rc = front_main(argc - 1, argv + 1, home);
+        if (rc != FRONT_FALLBACK) return rc;
+    }
+    const char *cmd = command_word(argc, argv);
+    /* Before the planner's connect too: it writes cgroup.procs from another process, and the grace period is
+     * system-wide. */
+    if (geteuid() == 0 && (!strcmp(cmd, "create") || !strcmp(cmd, "run") || !strcmp(cmd, "exec"))) prewarm_cgroup_migration();
+    if (!nofront || !*nofront) {
+        int rc = planner_call(argc - 1, argv + 1, home, self);
         if (rc != FRONT_FALLBACK) return rc;
     }
     /* The tests' proof that the front answered: never a silent JVM fallback. */
@@ -104,9 +118,6 @@ int main(int argc, char **argv) {
     /* A missing or stale cache only costs time: the JVM checks it against the jar and itself. */
     bool with_aot = is_file(aot);
     snprintf(aotflag, sizeof(aotflag), "-XX:AOTCache=%s", aot);
-
-    const char *cmd = command_word(argc, argv);
-    if (geteuid() == 0 && (!strcmp(cmd, "create") || !strcmp(cmd, "run") || !strcmp(cmd, "exec"))) prewarm_cgroup_migration();
 
     char **args = calloc((size_t)argc + 16, sizeof(char *));
     if (!args) return 1;
