@@ -140,8 +140,9 @@ abstract class ConformanceBase {
     /** Foreground `run` of the bundle; returns the container's stdout. */
     /** jrunc's compiled-seccomp cache (<root>/@seccomp): not a container's state. */
     static boolean cache(Path p) {
-        // jrunc's own entries of the root: the seccomp cache, the remembered criu version
-        return p.getFileName().toString().equals("@seccomp") || p.getFileName().toString().equals("@criu");
+        // jrunc's own entries of the root: the seccomp cache, the remembered criu version, the planner's socket
+        String n = p.getFileName().toString();
+        return n.equals("@seccomp") || n.equals("@criu") || n.equals("@planner");
     }
 
     String runIn(Rt r, TestBundle b) throws Exception {

@@ -19,7 +19,7 @@ public interface Cgroup {
     }
 
     static Cgroup forContainer(String id, String cgroupsPath, Env env) {
-        return Host.current().forContainer(id, cgroupsPath, env);
+        return Host.current(env.caller()).forContainer(id, cgroupsPath, env);
     }
 
     /**
@@ -27,7 +27,14 @@ public interface Cgroup {
      * settings are ignored", ...) and whether it is run by the rootless manager (runc's
      * shouldUseRootlessCgroupManager), which ignores what an unprivileged caller cannot do (device filters).
      */
-    record Env(Consumer<String> warn, boolean rootless) {
+    /*
+     * caller: the process whose cgroups a relative or empty cgroupsPath goes under (runc: its own); 0 is this
+     * process. The resident planner (io.jrunc.planner) serves many callers: it gives each call's front, so a
+     * container is placed beside its caller's cgroup as with the direct CLI, never under the planner's.
+     */
+    record Env(Consumer<String> warn, boolean rootless, int caller) {
+        public Env(Consumer<String> warn, boolean rootless) { this(warn, rootless, 0); }
+
         /** Warnings as logrus-like text on stderr; the root manager. Tests and tools. */
         public static Env stderr() { return new Env(null, false); }
 

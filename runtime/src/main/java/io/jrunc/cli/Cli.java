@@ -29,6 +29,8 @@ final class Cli {
     InitLauncher launcher;
     /** The hooks' cwd and stdout (null: this process'). */
     io.jrunc.hooks.Hooks.Io hookIo;
+    /** The planner's caller (the front's pid): its cgroups, not the planner's, place the container. */
+    int caller;
     /** runc's --criu: the criu binary checkpoint and restore run (null: "criu" in PATH). */
     String criu;
     /** Where a foreground run or exec hands over to the C waiter (null: execve in place, as the CLI does). */
@@ -65,6 +67,7 @@ final class Cli {
             });
             if (launcher != null) b.initLauncher(launcher);
             if (hookIo != null) b.hookIo(hookIo);
+            if (caller > 0) b.caller(caller);
             engine = b.build();
         }
         return engine;

@@ -52,6 +52,8 @@ public final class Engine {
     final InitLauncher launcher;
     /** The hooks' cwd and stdout (null: this process', as in the CLI). */
     final Hooks.Io hookIo;
+    /** Whose cgroups a relative cgroupsPath goes under (0: this process'; the planner: its caller's). */
+    private final int caller;
     private volatile HostFacts host;
 
     private Engine(Builder b) {
@@ -67,6 +69,7 @@ public final class Engine {
         this.initBinary = b.initBinary;
         this.launcher = b.launcher;
         this.hookIo = b.hookIo;
+        this.caller = b.caller;
         this.host = b.host;
     }
 
@@ -87,8 +90,12 @@ public final class Engine {
         private Path initBinary;
         private InitLauncher launcher;
         private Hooks.Io hookIo;
+        private int caller;
 
         private Builder(Path root) { this.root = root; }
+
+        /** The process whose cgroups a relative or empty cgroupsPath goes under, as runc's own (0: this one). */
+        public Builder caller(int pid) { caller = pid; return this; }
 
         /** The kernel: a fake in unit tests; default the JNI library. */
         public Builder kernel(Linux l) { sys = l; return this; }
@@ -158,7 +165,7 @@ public final class Engine {
 
     Path initBinary() { return initBinary != null ? initBinary : io.jrunc.sys.Home.initBinary(); }
 
-    Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups()); }
+    Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups(), caller); }
 
     HostFacts host() {
         HostFacts h = host;

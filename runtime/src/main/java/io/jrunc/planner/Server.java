@@ -272,7 +272,9 @@ public final class Server {
             try (PrintStream err = new PrintStream(new FileOutputStream(sys.fileDescriptor(errFd, false)), false);
                  java.io.OutputStream out = outFd < 0 ? java.io.OutputStream.nullOutputStream()
                          : new FileOutputStream(sys.fileDescriptor(outFd, false))) {
-                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, out, err, init, root, uid),
+                // the front's pid: its cgroups place a container with a relative cgroupsPath (runc: the caller's own)
+                int caller = sys.peerCred(fd)[0];
+                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, out, err, init, root, uid, caller),
                         new Runnable() {
                             @Override public void run() { write(fd, Protocol.ACK); }
                         });
