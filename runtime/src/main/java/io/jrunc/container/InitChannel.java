@@ -139,7 +139,32 @@ final class InitChannel implements AutoCloseable {
     /** Lets the process go on, with the hook states it needs (the second, if any, after Sync.GO_STATE_SEPARATOR). */
     void go(String creating, String created) {
         String text = Sync.GO + creating + (created == null ? "" : Sync.GO_STATE_SEPARATOR + created);
-        sendMessage(sys, sock, text.getBytes(StandardCharsets.UTF_8));
+        try {
+            sendMessage(sys, sock, text.getBytes(StandardCharsets.UTF_8));
+        } catch (LinuxException e) {
+            // Attached (the planner): nobody here waited for the helper, which may have failed after the
+            // clone (rlimits, id maps), announced the pid, sent its error and closed the socket: that error,
+            // still queued, is the reason, not the EPIPE (spawn() reads it when the helper's status says so).
+            String queued = queuedError();
+            if (queued != null) throw new JruncException(queued);
+            throw e;
+        }
+    }
+
+    /** An `error` message already queued on the socket (its sender gone), or null. */
+    private String queuedError() {
+        for (int i = 0; i < 4; i++) {
+            byte[] m;
+            try {
+                m = sys.recv(sock, 0);
+            } catch (LinuxException e) {
+                return null;
+            }
+            if (m == null) return null;
+            String s = new String(m, StandardCharsets.UTF_8);
+            if (s.startsWith(Sync.ERROR_PREFIX)) return s.substring(Sync.ERROR_PREFIX.length());
+        }
+        return null;
     }
 
     /**
