@@ -20,6 +20,8 @@ public final class Served {
 
     /** The commands the planner runs; every other one (and help, --version, --debug) goes to the direct JVM. */
     static final Set<String> COMMANDS = Set.of("create", "run", "exec", "start", "delete", "kill", "pause", "resume");
+    /** Environment the planner's own process uses (sd-bus): a call must have the same values to be served. */
+    public static final List<String> PROCESS_ENV = List.of("DBUS_SYSTEM_BUS_ADDRESS", "DBUS_SESSION_BUS_ADDRESS");
     /** The commands that start a process through jrunc-init, which the front must have spawned. */
     static final Set<String> SPAWNING = Set.of("create", "run", "exec");
 
@@ -84,6 +86,10 @@ public final class Served {
         }
         // the rootless systemd driver reads the caller's session bus from the environment
         if (g.bool("systemd-cgroup") && call.euid() != 0) return Outcome.declined("rootless --systemd-cgroup");
+        // What this process reads from its own environment where the direct JVM reads the caller's: the
+        // bus sd-bus connects to. A caller with another one goes direct (systemd.sh: a bad address must fail).
+        for (String k : PROCESS_ENV)
+            if (!java.util.Objects.equals(env(call.env(), k), System.getenv(k))) return Outcome.declined(k + " differs");
         String root = g.value("root");
         if (root == null) root = io.jrunc.sys.Rootless.defaultRoot(call.euid(), env(call.env(), "XDG_RUNTIME_DIR"), env(call.env(), "USER"));
         Path r = call.cwd().resolve(root).normalize();

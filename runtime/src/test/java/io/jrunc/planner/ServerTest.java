@@ -181,6 +181,12 @@ class ServerTest {
             assertEquals(Protocol.FALLBACK, a.reply().kind(), argv.toString());
             assertFalse(a.acked(), argv + ": declined before it was taken");
         }
+        // a caller whose D-Bus address differs from the planner's (sd-bus reads the planner's own environment)
+        TestFront.Answer bus = TestFront.call(sys, s.socketPath(), tmp, stdio("d"), List.of("--root", r, "kill", "x", "KILL"), null,
+                List.of("PATH=/usr/bin:/bin", "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus"));
+        assertEquals(Protocol.FALLBACK, bus.reply().kind());
+        assertEquals("DBUS_SYSTEM_BUS_ADDRESS differs", bus.reply().message());
+        assertFalse(bus.acked());
         assertEquals("", Files.readString(tmp.resolve("d.err")));
         assertFalse(Files.exists(tmp.resolve("another")));
         assertFalse(Files.exists(tmp.resolve("b")));
