@@ -34,6 +34,11 @@ public final class Server {
     public static final String LOCK = "lock";
     /** Longest wait for the rest of a request once a connection is accepted. */
     static final int READ_TIMEOUT_MS = 5_000;
+    /**
+     * Longest accept wait: this often the planner checks that its socket is still the one it bound (a test
+     * that removes its temporary root, or anyone replacing the socket, ends the planner within this time).
+     */
+    static final int CHECK_MS = 1_000;
     private static final List<String> NAMESPACES = List.of("mnt", "pid", "user");
 
     private final Linux sys;
@@ -53,6 +58,10 @@ public final class Server {
     private FileChannel lockFile;
     private FileLock lock;
     private int listen = -1;
+    /** {st_dev, st_ino} of the socket file this planner bound (null before start). */
+    private long[] bound;
+    /** Set when the socket file went away or was replaced: the planner left without unlinking anything. */
+    volatile boolean orphaned;
 
     /** uid, gid: the only peer credentials accepted (this process' own in production). */
     public Server(Linux sys, Path root, long idleMs, int uid, int gid) {
@@ -121,25 +130,43 @@ public final class Server {
             // under the lock no other planner uses the socket: a leftover is a dead planner's
             Files.deleteIfExists(socketPath());
             listen = sys.listenUnix(socketPath().toString(), 128);
+            bound = fileKey(socketPath());
+            if (bound == null) throw new JruncException("planner: " + socketPath() + " vanished as it was bound");
             return true;
         } catch (IOException e) {
             throw new JruncException("planner: " + e.getMessage(), e);
         }
     }
 
-    /** Accepts until idle for idleMs with no request running; then removes the socket and returns. */
+    /**
+     * Accepts until idle for idleMs with no request running, then removes the socket and returns; or until the
+     * socket file is no longer the one it bound (root removed, socket replaced), checked at least every
+     * {@link #CHECK_MS}: then it stops listening and releases the lock at once, unlinks nothing, creates
+     * nothing, and returns when the requests in progress are done.
+     */
     public void serve() {
         try {
+            long checked = System.nanoTime();
             while (true) {
+                if (System.nanoTime() - checked >= CHECK_MS * 1_000_000L) {
+                    checked = System.nanoTime();
+                    if (!socketIsOurs()) {
+                        orphaned = true;
+                        break;
+                    }
+                }
                 long idleFor = (System.nanoTime() - lastDone.get()) / 1_000_000;
                 long w = active.get() > 0 ? Math.max(idleMs, 100) : idleMs - idleFor;
-                int wait = (int) Math.min(Integer.MAX_VALUE, w);
-                if (active.get() == 0 && wait <= 0) break;
+                if (active.get() == 0 && w <= 0) break;
+                int wait = (int) Math.min(CHECK_MS, w);
                 int c;
                 try {
                     c = sys.accept(listen, wait);
                 } catch (LinuxException e) {
-                    if (e.errno() == 110) continue; // ETIMEDOUT: look at the idle time again
+                    if (e.errno() == 110) { // ETIMEDOUT: look at the socket file and the idle time again
+                        checked = System.nanoTime() - CHECK_MS * 1_000_000L;
+                        continue;
+                    }
                     throw e;
                 }
                 if (stopping) {
@@ -159,6 +186,33 @@ public final class Server {
         } finally {
             stop();
         }
+        if (orphaned) {
+            // a request in progress finishes (it fails, its root being gone) rather than being cut short
+            while (active.get() > 0) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The socket file at socketPath is still the one this planner bound (same device and inode). */
+    boolean socketIsOurs() {
+        long[] now = fileKey(socketPath());
+        return bound != null && now != null && now[0] == bound[0] && now[1] == bound[1];
+    }
+
+    /** {st_dev, st_ino} of path (not following a symlink), or null if it cannot be read. */
+    static long[] fileKey(Path p) {
+        try {
+            java.util.Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+            return new long[]{((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue()};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private volatile boolean stopping;
@@ -166,6 +220,7 @@ public final class Server {
     /** Makes {@link #serve} return now (it is woken by a connection of its own). */
     public void shutdown() {
         stopping = true;
+        if (!socketIsOurs()) return; // not listening any more, or the socket is another planner's
         try {
             sys.close(sys.connectUnix(socketPath().toString()));
         } catch (RuntimeException ignored) {
@@ -173,9 +228,14 @@ public final class Server {
         }
     }
 
-    /** Removes the socket first (new callers fall back at once), then closes it (queued ones get EOF: fall back). */
+    /**
+     * Removes the socket first (new callers fall back at once), then closes it (queued ones get EOF: fall back),
+     * then releases the lock. The socket file is removed only if it is still the one this planner bound.
+     */
     public void stop() {
-        try { Files.deleteIfExists(socketPath()); } catch (IOException ignored) { }
+        if (socketIsOurs()) {
+            try { Files.deleteIfExists(socketPath()); } catch (IOException ignored) { }
+        }
         if (listen >= 0) {
             sys.close(listen);
             listen = -1;

@@ -168,6 +168,65 @@ class ServerTest {
         next.stop();
     }
 
+    /** Whether this process holds a lock on the file with this inode (/proc/locks: "N: POSIX ADVISORY WRITE PID MAJ:MIN:INO ..."). */
+    static boolean lockHeld(long pid, long ino) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length > 5 && f[4].equals(Long.toString(pid)) && f[5].endsWith(":" + ino)) return true;
+        }
+        return false;
+    }
+
+    static void deleteTree(Path p) throws Exception {
+        try (var w = Files.walk(p)) {
+            for (Path q : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
+    @Test
+    void exitsWithinASecondWhenItsRootIsRemoved() throws Exception {
+        Path root = tmp.resolve("gone");
+        Server s = serve(root, 60_000, uid());
+        long me = ProcessHandle.current().pid();
+        long lockIno = (Long) Files.getAttribute(root.resolve(Server.DIR).resolve(Server.LOCK), "unix:ino");
+        assertTrue(lockHeld(me, lockIno), "the lock is held while serving");
+        assertEquals(Protocol.DONE, TestFront.call(sys, s.socketPath(), tmp, stdio("g"),
+                List.of("--root", root.toString(), "kill", "x", "KILL"), null).reply().kind());
+        long t0 = System.nanoTime();
+        deleteTree(root); // what a test does with its temporary --root
+        serving.join(5_000);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertFalse(serving.isAlive(), "still serving 5 s after its root was removed (idle time 60 s)");
+        assertTrue(ms < 2_000, "left " + ms + " ms after its root was removed");
+        assertTrue(s.orphaned);
+        assertFalse(lockHeld(me, lockIno), "the lock was released");
+        assertFalse(Files.exists(root), "the root was made again");
+    }
+
+    @Test
+    void exitsWhenItsSocketIsReplacedAndLeavesTheNewOne() throws Exception {
+        Path root = tmp.resolve("replaced");
+        Server s = serve(root, 60_000, uid());
+        Path sock = s.socketPath();
+        Files.delete(sock);
+        int other = sys.listenUnix(sock.toString(), 1); // another planner's socket, say
+        open.add(other);
+        long ino = (Long) Files.getAttribute(sock, "unix:ino");
+        serving.join(5_000);
+        assertFalse(serving.isAlive(), "still serving 5 s after its socket was replaced");
+        assertTrue(s.orphaned);
+        assertTrue(Files.exists(sock), "the replacement was unlinked");
+        assertEquals(ino, (Long) Files.getAttribute(sock, "unix:ino"));
+        assertTrue(Files.exists(root.resolve(Server.DIR).resolve(Server.LOCK)));
+        Server next = new Server(sys, root, 1000, uid(), gid());
+        try {
+            // the lock is free again: a planner started now would take the root
+            assertTrue(next.start());
+        } finally {
+            next.stop();
+        }
+    }
+
     @Test
     void declinedCallsChangeNothing() throws Exception {
         Path root = tmp.resolve("root");
