@@ -365,16 +365,65 @@ public final class Server {
         }
     }
 
-    /** Why this peer is refused (SO_PEERCRED: another uid or gid; other namespaces), or null. */
+    /**
+     * Why this peer is refused (SO_PEERCRED: another uid or gid; other namespaces; narrower confinement), or null.
+     * The /proc/PID checks go by SO_PEERCRED's pid number, which names another process if the peer exited and
+     * its pid was reused before they are done; so where the kernel has SO_PEERPIDFD (Linux 6.5+) the peer is
+     * pinned by a pidfd taken first, and after the checks it must still be alive (pidfd_send_signal 0: a pid
+     * cannot be reused while its process lives, so every /proc read was of the peer) and be that pid (the
+     * pidfd's fdinfo). Older kernels: the pid alone, as before.
+     */
     String peerRefusal(int fd) {
         int[] cred = sys.peerCred(fd);
         if (cred[1] != uid || cred[2] != gid) return "peer uid " + cred[1] + " gid " + cred[2];
+        int pidfd;
+        try {
+            pidfd = sys.peerPidfd(fd);
+        } catch (LinuxException e) {
+            return "peer gone: " + e.getMessage();
+        }
+        try {
+            String why = procRefusal(cred[0]);
+            if (why != null) return why;
+            Runnable hook = afterProcChecks;
+            if (hook != null) hook.run();
+            if (pidfd < 0) return null;
+            pidfdChecks.incrementAndGet();
+            return stillThePeer(pidfd, cred[0]);
+        } finally {
+            if (pidfd >= 0) sys.close(pidfd);
+        }
+    }
+
+    /** Tests: runs between the /proc checks of a peer and the pidfd's confirmation. */
+    volatile Runnable afterProcChecks;
+    /** Peers confirmed through SO_PEERPIDFD (tests: 0 on a kernel without it). */
+    final AtomicInteger pidfdChecks = new AtomicInteger();
+
+    /** The /proc/PID checks of a peer: its namespaces and its confinement. */
+    private String procRefusal(int pid) {
         for (int i = 0; i < ns.length; i++) {
-            String theirs = nsId(Integer.toString(cred[0]), NAMESPACES.get(i));
+            String theirs = nsId(Integer.toString(pid), NAMESPACES.get(i));
             if (theirs == null || !theirs.equals(ns[i])) return "peer in another " + NAMESPACES.get(i) + " namespace";
         }
-        Confinement c = Confinement.of(Integer.toString(cred[0]));
+        Confinement c = Confinement.of(Integer.toString(pid));
         return c == null || own == null ? "peer's status unreadable" : c.narrowerThan(own);
+    }
+
+    /** Null if pidfd's process is alive and is pid in this pid namespace; else why not. */
+    String stillThePeer(int pidfd, int pid) {
+        try {
+            sys.pidfdSendSignal(pidfd, 0);
+        } catch (LinuxException e) {
+            return "peer exited during the check";
+        }
+        int p;
+        try {
+            p = sys.pidfdPid(pidfd);
+        } catch (LinuxException e) {
+            return "peer's pidfd unreadable: " + e.getMessage();
+        }
+        return p == pid ? null : "peer's pidfd names pid " + p + ", not " + pid;
     }
 
     private void write(int sock, byte[] b) {

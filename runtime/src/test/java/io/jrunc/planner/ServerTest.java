@@ -91,6 +91,109 @@ class ServerTest {
         assertTrue(Files.readString(tmp.resolve("k.err")).contains("level=error msg=\"container does not exist\""),
                 Files.readString(tmp.resolve("k.err")));
         assertEquals(1, s.served.get());
+        assertEquals(kernelHasPeerPidfd() ? 1 : 0, s.pidfdChecks.get(), "the peer confirmed through SO_PEERPIDFD where the kernel has it");
+    }
+
+    /** SO_PEERPIDFD came with Linux 6.5 (this VM: 6.18; the Debian 12 guest: 6.1). */
+    static boolean kernelHasPeerPidfd() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(v[0]), minor = Integer.parseInt(v[1]);
+        return major > 6 || major == 6 && minor >= 5;
+    }
+
+    @Test
+    void peerPidfdNamesTheConnectingProcess() throws Exception {
+        Path sock = tmp.resolve("s");
+        int l = sys.listenUnix(sock.toString(), 1);
+        open.add(l);
+        int c = sys.connectUnix(sock.toString());
+        open.add(c);
+        int a = sys.accept(l, 5_000);
+        open.add(a);
+        int pidfd = sys.peerPidfd(a);
+        if (!kernelHasPeerPidfd()) {
+            assertEquals(-1, pidfd, "a kernel before 6.5: no SO_PEERPIDFD, the pid alone is checked");
+            return;
+        }
+        assertTrue(pidfd >= 0);
+        open.add(pidfd);
+        int me = (int) ProcessHandle.current().pid();
+        assertEquals(me, sys.pidfdPid(pidfd));
+        Server s = new Server(sys, tmp.resolve("r"), 1000, uid(), gid());
+        assertNull(s.stillThePeer(pidfd, me));
+        assertEquals("peer's pidfd names pid " + me + ", not " + (me + 1), s.stillThePeer(pidfd, me + 1));
+    }
+
+    @Test
+    void aReapedProcessIsNotThePeerAnyMore() throws Exception {
+        // pidfd_open (5.3+), so this runs on every kernel: the confirmation itself
+        Process p = new ProcessBuilder("sleep", "100").start();
+        int pid = (int) p.pid();
+        int pidfd = sys.pidfdOpen(pid);
+        open.add(pidfd);
+        // Linux's default pidfdPid (Java, for a Linux without the JNI one) reads the same line as libjrunc's
+        Linux defaults = (Linux) java.lang.reflect.Proxy.newProxyInstance(Linux.class.getClassLoader(), new Class<?>[]{Linux.class},
+                (proxy, m, args) -> {
+                    if (m.isDefault()) return java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, args);
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        assertEquals(pid, sys.pidfdPid(pidfd));
+        assertEquals(pid, defaults.pidfdPid(pidfd));
+        Server s = new Server(sys, tmp.resolve("r"), 1000, uid(), gid());
+        assertNull(s.stillThePeer(pidfd, pid));
+        p.destroyForcibly();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS)); // reaped: its pid may be reused from now on
+        assertEquals("peer exited during the check", s.stillThePeer(pidfd, pid));
+        assertEquals(-1, sys.pidfdPid(pidfd), "fdinfo's Pid of an exited process");
+        assertEquals(-1, defaults.pidfdPid(pidfd));
+        int nul = sys.open(Path.of("/dev/null"), Linux.O_RDONLY, 0);
+        open.add(nul);
+        assertEquals(-2, sys.pidfdPid(nul), "not a pidfd");
+        assertEquals(-2, defaults.pidfdPid(nul));
+    }
+
+    @Test
+    void aPeerThatExitsDuringTheCheckIsRefusedWhereTheKernelCanTell() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 plays the peer");
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        java.util.concurrent.atomic.AtomicReference<Process> peer = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
+        // between the /proc checks (of the live peer) and the confirmation, the peer dies and is reaped: its pid
+        // could now be anyone's
+        s.afterProcChecks = () -> {
+            try {
+                Process p;
+                while ((p = peer.get()) == null) Thread.sleep(1);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                checked.countDown();
+            }
+        };
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\ntime.sleep(100)",
+                s.socketPath().toString()).redirectErrorStream(true).start();
+        peer.set(p);
+        try {
+            assertTrue(checked.await(30, TimeUnit.SECONDS), "the peer never connected");
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 500 && s.refused.get() == 0; i++) Thread.sleep(10);
+            assertEquals(1, s.refused.get());
+            if (kernelHasPeerPidfd()) {
+                assertEquals("peer exited during the check", s.lastRefusal);
+                assertEquals(1, s.pidfdChecks.get());
+            } else {
+                // without SO_PEERPIDFD the dead peer passes the check; its request never comes
+                assertEquals("EOF in the request", s.lastRefusal);
+                assertEquals(0, s.pidfdChecks.get());
+            }
+            assertEquals(0, s.served.get());
+        } finally {
+            if (p.isAlive()) p.destroyForcibly();
+        }
     }
 
     @Test
