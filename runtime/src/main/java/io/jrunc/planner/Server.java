@@ -88,7 +88,7 @@ public final class Server {
         Linux sys = Linux.get();
         Server s = new Server(sys, Path.of(root), idle, sys.geteuid(), gid());
         if (!s.start()) return 0; // another planner holds this root
-        if (sys.geteuid() == 0) leaveCallerCgroup(sys);
+        if (sys.geteuid() == 0) leaveCallerCgroup(sys, s.root);
         s.serve();
         return 0;
     }
@@ -346,22 +346,44 @@ public final class Server {
         }
     }
 
-    /** The cgroup the planner moves to (cgroupfs, every hierarchy; docs/planner.md, "Lifecycle"). */
+    /** The cgroup the planner moves to without systemd (cgroupfs, every hierarchy; docs/planner.md, "Where it runs"). */
     static final String CGROUP = "/jrunc-planner";
 
     /**
      * Out of the cgroup of the caller that started it (a containerd shim's or conmon's unit: stopping that
-     * unit must not take the planner down with it, nor its memory be charged there) into its own: a
-     * cgroup of its own under the root of every hierarchy, with no limits. Failure is a warning: the
-     * planner then stays where it was started.
+     * unit must not take the planner down with it, nor its memory be charged there) into its own. Where
+     * systemd manages the cgroups (/run/systemd/system), a transient scope {@link #scopeName} in system.slice:
+     * a cgroup systemd did not make would be one it does not know of; the scope goes when the planner exits.
+     * Without systemd, or when the scope cannot be started: a cgroup of its own under the root of every
+     * hierarchy ({@link #CGROUP}), with no limits. Failure is a warning: the planner then stays where it was
+     * started.
      */
-    static void leaveCallerCgroup(Linux sys) {
+    static void leaveCallerCgroup(Linux sys, Path root) {
+        if (Files.isDirectory(Path.of("/run/systemd/system"))) {
+            try {
+                io.jrunc.cgroup.systemd.SystemdCgroup.startScope(scopeName(root), "jrunc planner of " + root, sys.getpid());
+                return;
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("jrunc planner: no systemd scope, using " + CGROUP + ": " + e.getMessage());
+            }
+        }
         try {
             io.jrunc.cgroup.Cgroup cg = io.jrunc.cgroup.Cgroup.forContainer("jrunc-planner", CGROUP, io.jrunc.cgroup.Cgroup.Env.stderr());
             cg.create();
             cg.addProcess(sys.getpid());
         } catch (RuntimeException e) {
             System.err.println("jrunc planner: staying in the caller's cgroup: " + e.getMessage());
+        }
+    }
+
+    /** The planner's scope under systemd: jrunc-planner-{first 12 hex digits of SHA-256 of the absolute root}.scope. */
+    static String scopeName(Path root) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(root.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "jrunc-planner-" + java.util.HexFormat.of().formatHex(h, 0, 6) + ".scope";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
         }
     }
 

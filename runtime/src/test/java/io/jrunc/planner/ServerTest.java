@@ -197,6 +197,18 @@ class ServerTest {
     }
 
     @Test
+    void scopeNameIsPerRoot() throws Exception {
+        String a = Server.scopeName(Path.of("/run/jrunc"));
+        // printf %s /run/jrunc | sha256sum | cut -c1-12 (what the guest's planner.sh computes)
+        String want = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("/run/jrunc".getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+        assertEquals("jrunc-planner-" + want + ".scope", a);
+        assertEquals(a, Server.scopeName(Path.of("/run/x/../jrunc")), "the normalised root");
+        assertNotEquals(a, Server.scopeName(Path.of("/run/jrunc2")));
+        assertTrue(a.matches("jrunc-planner-[0-9a-f]{12}\\.scope"), a);
+    }
+
+    @Test
     void narrowerConfinementIsRefused() {
         Server.Confinement planner = new Server.Confinement(0x1ffffffffffL, false, 0, "unconfined");
         assertNull(new Server.Confinement(0x1ffffffffffL, false, 0, "unconfined").narrowerThan(planner));
