@@ -25,7 +25,7 @@ public class FlagsBench {
         WarmBench.bundle = Path.of(a[0]);
         int rounds = Integer.parseInt(a[1]);
         String java = a[2], jar = a[3], aot = a[4], home = a[5];
-        Path work = Files.createTempDirectory("flagsbench");
+        Path work = Files.createTempDirectory(WarmBench.bundle.toAbsolutePath().getParent(), "flagsbench"); // removed by bench/planner/flags
         List<Variant> vs = new ArrayList<>();
         for (int i = 6; i < a.length; i++) {
             String name = a[i].substring(0, a[i].indexOf('='));
