@@ -442,12 +442,19 @@ static void start_planner(const char *root, const char *self) {
     syscall(SYS_close_range, (unsigned)me + 1, ~0U, 0U);
     struct pollfd p = {.fd = me, .events = POLLIN};
     while (poll(&p, 1, START_DELAY_MAX_MS) < 0 && errno == EINTR) {}
-    close(me);
     char dir[PATH_MAX + 16], lock[PATH_MAX + 32];
     if ((size_t)snprintf(lock, sizeof(lock), "%s/" PLANNER_DIR "/" PLANNER_LOCK, root) >= sizeof(lock)) _exit(0);
     snprintf(dir, sizeof(dir), "%s/" PLANNER_DIR, root);
     struct stat st;
-    if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) _exit(0); /* a relative --root was made absolute before */
+    /* The root is made by the call itself: on a slow machine (an emulated guest: a JVM start there takes
+     * seconds) it may not exist yet when the delay is over. Wait for it while the call runs (at most a minute);
+     * a call that ended without making it failed: no planner. (A relative --root was made absolute before.) */
+    for (int i = 0; stat(root, &st) < 0 || !S_ISDIR(st.st_mode); i++) {
+        p.revents = 0;
+        if (i >= 600 || poll(&p, 1, 0) != 0) _exit(0);
+        usleep(100 * 1000);
+    }
+    close(me);
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) _exit(0);
     /* What the planner will insist on (Server.start): a 0700 directory of ours, no symlink. Checked here too, so
      * that a root where no planner can run does not get a JVM started in vain by every call. */
