@@ -279,7 +279,12 @@ public final class Server {
                 Protocol.Reply reply = handle(req, fds);
                 if (reply.kind() == Protocol.FALLBACK) declined.incrementAndGet();
                 else served.incrementAndGet();
-                write(fd, Protocol.encode(reply));
+                try {
+                    write(fd, Protocol.encode(reply));
+                } catch (RuntimeException gone) {
+                    abandoned(reply);
+                    throw gone;
+                }
             } catch (RuntimeException | Error e) {
                 // the front sees EOF: before the acknowledgement it falls back, after it reports the failure
             } finally {
@@ -345,6 +350,30 @@ public final class Server {
             } finally {
                 if (init != null) init.close();
             }
+        }
+    }
+
+    /**
+     * A foreground run or exec whose front is gone before it got the reply (the caller was killed, a ^C in
+     * the ~30 ms the call takes): nobody would wait for the process or delete the container, which would run
+     * on unattended. Do what the waiter does when its caller goes: SIGKILL the process, then its cleanup
+     * (`delete -f` for run). The process is the dead front's child, reparented and not yet reaped (nobody
+     * knew its pid but us), so the pid still names it.
+     */
+    private void abandoned(Protocol.Reply reply) {
+        if (reply.kind() != Protocol.DONE || reply.pid() <= 0 || reply.waiter().isEmpty()) return;
+        try { sys.kill(reply.pid(), io.jrunc.container.Signals.SIGKILL); } catch (RuntimeException ignored) { }
+        int end = reply.waiter().indexOf(io.jrunc.plan.Sync.WAIT_END);
+        List<String> cleanup = end < 0 ? List.of() : reply.waiter().subList(end + 1, reply.waiter().size());
+        if (cleanup.isEmpty()) return;
+        try {
+            Process p = new ProcessBuilder(cleanup).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+        } catch (IOException | RuntimeException e) {
+            // `delete --force` by hand does the rest, as after a killed direct call
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

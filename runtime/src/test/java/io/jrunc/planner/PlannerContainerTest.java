@@ -168,6 +168,32 @@ class PlannerContainerTest {
         assertFalse(Files.exists(root.resolve(id)));
     }
 
+    /**
+     * The front of a foreground run dies after the acknowledgement (its caller was killed): the planner
+     * cannot hand the waiter over, so it does what the waiter would: kills the process and deletes the
+     * container, instead of leaving it running with nobody to wait for it.
+     */
+    @Test
+    void aForegroundRunWhoseFrontIsGoneIsKilledAndDeleted() throws Exception {
+        config(List.of("sleep", "100"), "sleep 0.5"); // the hook: the front hangs up before the reply
+        inProcessServer();
+        String id = id("gone");
+        TestFront.hangUpAfterAck = true;
+        try {
+            TestFront.Answer a = call("gone", true, "run", "-b", tmp.resolve("bundle").toString(), id);
+            assertTrue(a.acked());
+            assertNull(a.reply());
+        } finally {
+            TestFront.hangUpAfterAck = false;
+        }
+        for (int i = 0; i < 250 && (Files.exists(root.resolve(id)) || !leftoverCgroups(id).isEmpty()); i++) {
+            reapZombieChildren(); // the killed init is this JVM's child, as it is the front's
+            Thread.sleep(20);
+        }
+        assertFalse(Files.exists(root.resolve(id)), "the container is deleted");
+        assertEquals(List.of(), leftoverCgroups(id));
+    }
+
     @Test
     void exec() throws Exception {
         config(List.of("sleep", "100"), null);

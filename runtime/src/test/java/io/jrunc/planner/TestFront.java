@@ -82,6 +82,9 @@ final class TestFront {
         while (n < frame.length) n += sys.sendFds(conn, frame, n, frame.length - n, null);
     }
 
+    /** A front killed once its call was taken: it hangs up right after the acknowledgement (tests). */
+    static volatile boolean hangUpAfterAck;
+
     /** ACK (optional), then the reply frame; a connection closed before it: reply null. */
     static Answer read(Linux sys, int conn, int helper) {
         byte[] head = new byte[Protocol.HEADER];
@@ -90,6 +93,7 @@ final class TestFront {
         if (n < 4) return new Answer(false, null, helper);
         if (java.util.Arrays.equals(java.util.Arrays.copyOf(head, 4), Protocol.ACK)) {
             acked = true;
+            if (hangUpAfterAck) return new Answer(true, null, helper);
             n = readSome(sys, conn, head, 0, 4);
             if (n < 4) return new Answer(true, null, helper);
         }
