@@ -89,6 +89,26 @@ final class Cli {
         return true;
     }
 
+    /**
+     * In the planner (handover set): declines a call whose container would have the runtime run hooks
+     * (Served.runtimeHooks). Outside the planner: nothing.
+     */
+    void declineRuntimeHooks(io.jrunc.bundle.Spec spec, boolean create, boolean start, boolean stop) {
+        if (handover != null && Served.runtimeHooks(spec, create, start, stop)) throw handover.decline("runtime hooks");
+    }
+
+    /** As {@link #declineRuntimeHooks(io.jrunc.bundle.Spec, boolean, boolean, boolean)} for an existing container. */
+    void declineRuntimeHooks(String id, boolean start, boolean stop) {
+        if (handover == null) return;
+        io.jrunc.bundle.Spec spec;
+        try {
+            spec = engine().savedSpec(id);
+        } catch (RuntimeException e) {
+            return; // no such container or no saved config: the command reports it as the CLI would
+        }
+        declineRuntimeHooks(spec, false, start, stop);
+    }
+
     /** The caller's environment for the foreground waiter. */
     static String[] envp() {
         java.util.List<String> e = new java.util.ArrayList<>();

@@ -11,7 +11,18 @@ final class CreateCommand {
     static int run(Cli c, List<String> argv) {
         Args a = new Args("create", Commands.flags("create")).parse(argv);
         if (Cli.help(a)) return 0;
-        c.engine().create(options(c, a, false));
+        CreateOptions o = options(c, a, false);
+        if (c.handover == null) {
+            c.engine().create(o);
+            return 0;
+        }
+        // the planner: the bundle read here (as run does) to decline runtime hooks before anything is done
+        final Log log = c.log;
+        io.jrunc.container.Bundle b = io.jrunc.container.Bundle.load(o.bundle(), new java.util.function.Consumer<String>() {
+            @Override public void accept(String m) { log.warn(m); }
+        });
+        c.declineRuntimeHooks(b.spec(), true, false, false);
+        c.engine().create(o, b, null);
         return 0;
     }
 

@@ -10,6 +10,7 @@ final class DeleteCommand {
         Args a = new Args("delete", Commands.flags("delete")).parse(argv);
         if (Cli.help(a)) return 0;
         a.exactlyOne();
+        c.declineRuntimeHooks(a.id(), false, true);
         c.engine().delete(a.id(), a.bool("force"));
         return 0;
     }

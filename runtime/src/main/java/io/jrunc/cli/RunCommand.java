@@ -25,15 +25,16 @@ final class RunCommand {
         boolean detach = a.bool("detach");
         // Foreground with a terminal and no console socket: we are the console. Listen on a private
         // socket, the init sends the pty master there, the waiter relays it to our stdio. The bundle is
-        // read once, here, and create takes it as read.
+        // read once, here, and create takes it as read (in the planner always: runtime hooks are declined).
         ConsoleRelay relay = null;
         Bundle bundle = null;
-        if (!detach && o.consoleSocket() == null) {
+        if (!detach && o.consoleSocket() == null || c.handover != null) {
             final Log log = c.log;
             bundle = Bundle.load(o.bundle(), new java.util.function.Consumer<String>() {
                 @Override public void accept(String m) { log.warn(m); }
             });
-            if (bundle.terminal()) {
+            c.declineRuntimeHooks(bundle.spec(), true, true, false);
+            if (bundle.terminal() && !detach && o.consoleSocket() == null) {
                 if (c.handover != null) throw c.handover.decline("a foreground terminal without --console-socket");
                 relay = ConsoleRelay.open();
                 o = o.withConsoleSocket(relay.path());

@@ -25,6 +25,20 @@ public final class Served {
     /** The commands that start a process through jrunc-init, which the front must have spawned. */
     static final Set<String> SPAWNING = Set.of("create", "run", "exec");
 
+    /**
+     * Hooks the runtime itself runs (prestart, createRuntime, poststart, poststop; createContainer and
+     * startContainer run in the container, from jrunc-init) would be the planner's children: in its cgroup,
+     * with its rlimits and nice value, where the direct JVM (and runc) gives them the caller's. Such calls
+     * go direct: `Cli.declineRuntimeHooks` at create/run, start and delete, before anything is done.
+     */
+    static boolean runtimeHooks(io.jrunc.bundle.Spec spec, boolean create, boolean start, boolean stop) {
+        io.jrunc.bundle.Spec.Hooks h = spec == null ? null : spec.hooks();
+        if (h == null) return false;
+        return create && (some(h.prestart()) || some(h.createRuntime())) || start && some(h.poststart()) || stop && some(h.poststop());
+    }
+
+    private static boolean some(List<?> l) { return l != null && !l.isEmpty(); }
+
     /** Declines a request once inside a command, before it has changed anything. */
     static final class Fallback extends RuntimeException {
         Fallback(String why) { super(why, null, false, false); }

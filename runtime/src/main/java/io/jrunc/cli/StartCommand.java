@@ -10,6 +10,7 @@ final class StartCommand {
         Args a = new Args("start", Commands.flags("start")).parse(argv);
         if (Cli.help(a)) return 0;
         a.exactlyOne();
+        c.declineRuntimeHooks(a.id(), true, false);
         c.engine().start(a.id());
         return 0;
     }
