@@ -1,0 +1,580 @@
+package io.jrunc.conformance;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The resident planner (docs/planner.md) through the real front, bin/jrunc: the same answers with the planner on
+ * and off (exit codes, stdout, stderr, files, byte for byte but for times, pids and ids), its lifecycle as the
+ * front drives it (started by a first call, one per root, idle exit, off switch), a planner SIGKILLed in the
+ * middle of create, exec and delete -f calls, and foreground runs in parallel through one planner.
+ *
+ * <p>"On" calls carry JRUNC_FRONT_ONLY=1: a call the planner does not serve then exits {@value #FRONT_ONLY_EXIT}
+ * instead of falling back to a JVM of its own, so a silent fallback fails. "Off" calls carry JRUNC_PLANNER=0.
+ *
+ * <p>One temp directory for the class: the root {@code root} (the planner this class starts for it is a child of
+ * the test JVM), bundles sharing one busybox rootfs, and the other roots the lifecycle test starts planners for
+ * through the front. Everything is force-deleted and every planner of these roots killed (by pid) at the end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlannerFrontTest {
+    static final int FRONT_ONLY_EXIT = FrontTest.FRONT_ONLY_EXIT;
+    static final Map<String, String> ON = Map.of("JRUNC_FRONT_ONLY", "1");
+    static final Map<String, String> OFF = Map.of("JRUNC_PLANNER", "0");
+    /** The caller's environment variables this class sets itself (one inherited from the build would change the test). */
+    static final List<String> OURS = List.of("JRUNC_PLANNER", "JRUNC_FRONT_ONLY", "JRUNC_NO_FRONT", "JRUNC_PLANNER_IDLE_MS",
+            "JRUNC_JAVA", "JAVA_TOOL_OPTIONS");
+    static final long CALL_TIMEOUT_S = 30;
+
+    String jrunc;
+    Path tmp, root, rootfs;
+    /** The planner of {@link #root} this class started (bin/jrunc __planner), or null. */
+    Process planner;
+    final List<Path> roots = new ArrayList<>();
+    final List<String> ids = new ArrayList<>();
+    final String tag = "pf" + UUID.randomUUID().toString().substring(0, 6);
+
+    @BeforeAll
+    void setUp() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "real containers need root");
+        jrunc = Rt.binaryOf("jrunc");
+        assertNotNull(jrunc, "bin/jrunc is not built");
+        tmp = Files.createTempDirectory("jrunc-planner-front");
+        root = Files.createDirectories(tmp.resolve("root"));
+        roots.add(root);
+        rootfs = new TestBundle(Files.createDirectories(tmp.resolve("rootfs-bundle"))).dir.resolve("rootfs");
+    }
+
+    @AfterEach
+    void nothingLeftByThisTest() throws Exception {
+        if (tmp == null) return;
+        List<String> problems = new ArrayList<>();
+        for (String id : ids) problems.addAll(leftovers(root, id));
+        ids.clear();
+        assertEquals(List.of(), problems);
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (tmp == null) return;
+        List<String> problems = new ArrayList<>();
+        for (Path r : roots) {
+            if (!Files.isDirectory(r)) continue;
+            try (Stream<Path> s = Files.list(r)) {
+                for (Path c : s.toList())
+                    if (!ConformanceBase.cache(c)) {
+                        problems.add("left in " + r + ": " + c.getFileName());
+                        call(tmp, OFF, "--root", r.toString(), "delete", "-f", c.getFileName().toString());
+                    }
+            }
+        }
+        try (Stream<Path> w = Files.walk(tmp)) {
+            w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        if (planner != null) planner.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        for (Path r : roots) {
+            Planners.kill(r, 300);
+            if (!Planners.of(r).isEmpty()) problems.add("a planner of " + r + " still runs: " + Planners.of(r));
+        }
+        assertFalse(Files.exists(tmp), "could not remove " + tmp);
+        assertEquals(List.of(), problems);
+    }
+
+    // ---- calls ----
+
+    record Res(int code, String out, String err) {
+        @Override public String toString() { return "exit " + code + "\n  stdout: " + out + "\n  stderr: " + err; }
+    }
+
+    /** A call's process, its output going to files (a container inherits them; a pipe would stay open). */
+    final class Call {
+        final Process p;
+        final Path out, err;
+        final List<String> argv;
+
+        Call(Path cwd, Map<String, String> env, List<String> fds, List<String> args) throws IOException {
+            this(cwd, env, fds, args, Path.of("/dev/null"));
+        }
+
+        Call(Path cwd, Map<String, String> env, List<String> fds, List<String> args, Path stdin) throws IOException {
+            out = Files.createTempFile(tmp, "out", ".txt");
+            err = Files.createTempFile(tmp, "err", ".txt");
+            argv = new ArrayList<>();
+            if (!fds.isEmpty()) {
+                // the shell opens fds 3.. for the runtime (ProcessBuilder passes stdio only)
+                StringBuilder script = new StringBuilder();
+                for (int i = 0; i < fds.size(); i++) script.append("exec ").append(3 + i).append("<\"$").append(i + 1).append("\"; ");
+                script.append("shift ").append(fds.size()).append("; exec \"$@\"");
+                argv.addAll(List.of("/bin/sh", "-c", script.toString(), "sh"));
+                argv.addAll(fds);
+            }
+            argv.add(jrunc);
+            argv.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectOutput(out.toFile())
+                    .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
+            for (String k : OURS) pb.environment().remove(k);
+            pb.environment().putAll(env);
+            p = pb.start();
+        }
+
+        Res await() throws Exception {
+            try {
+                if (!p.waitFor(CALL_TIMEOUT_S, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly().waitFor();
+                    fail("timed out after " + CALL_TIMEOUT_S + " s: " + String.join(" ", argv));
+                }
+                return new Res(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        }
+    }
+
+    Res call(Path cwd, Map<String, String> env, String... args) throws Exception {
+        return new Call(cwd, env, List.of(), List.of(args)).await();
+    }
+
+    Call start(Map<String, String> env, String... args) throws IOException {
+        return new Call(tmp, env, List.of(), withRoot(args));
+    }
+
+    List<String> withRoot(String... args) {
+        List<String> a = new ArrayList<>(List.of("--root", root.toString()));
+        a.addAll(List.of(args));
+        return a;
+    }
+
+    /** `jrunc --root <root> args` from tmp. */
+    Res j(Map<String, String> env, String... args) throws Exception {
+        return new Call(tmp, env, List.of(), withRoot(args)).await();
+    }
+
+    Res ok(Map<String, String> env, String... args) throws Exception {
+        Res r = j(env, args);
+        assertEquals(0, r.code(), String.join(" ", args) + ": " + r);
+        return r;
+    }
+
+    String newId(String what) {
+        String id = tag + "-" + what + "-" + UUID.randomUUID().toString().substring(0, 4);
+        ids.add(id);
+        return id;
+    }
+
+    TestBundle bundle(String name) throws IOException {
+        return new TestBundle(Files.createDirectories(tmp.resolve(name)), rootfs);
+    }
+
+    JsonNode state(Path r, String id) throws Exception {
+        Res s = call(tmp, OFF, "--root", r.toString(), "state", id);
+        assertEquals(0, s.code(), "state " + id + ": " + s);
+        return TestBundle.parse(s.out());
+    }
+
+    void waitForStatus(String id, String want) throws Exception {
+        String last = null;
+        for (int i = 0; i < 200; i++) {
+            last = state(root, id).get("status").asText();
+            if (last.equals(want)) return;
+            Thread.sleep(25);
+        }
+        fail(id + " stayed " + last + ", wanted " + want);
+    }
+
+    // ---- the planner of root ----
+
+    Path socket(Path r) { return r.resolve("@planner/sock"); }
+
+    static boolean answers(Path sock) {
+        if (!Files.exists(sock)) return false;
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(sock));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A planner of root runs and answers (this class's own, started as `bin/jrunc --root R __planner`). */
+    void plannerUp() throws Exception {
+        if (planner != null && planner.isAlive() && answers(socket(root))) return;
+        if (planner != null) planner.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        planner = new ProcessBuilder(jrunc, "--root", root.toString(), "__planner", "--idle-ms", "120000")
+                .directory(tmp.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("planner.err").toFile()).start();
+        for (int i = 0; i < 500 && planner.isAlive(); i++) {
+            if (answers(socket(root))) return;
+            Thread.sleep(10);
+        }
+        fail("the planner did not come up (alive " + planner.isAlive() + "): " + readOr(tmp.resolve("planner.err")));
+    }
+
+    /** The planner of root, found by its command line: exactly one, this class's own. */
+    long plannerPid() {
+        List<Long> ps = Planners.of(root);
+        assertEquals(1, ps.size(), "planners of " + root + ": " + ps);
+        return ps.get(0);
+    }
+
+    static String readOr(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
+    }
+
+    // ---- what a container may leave ----
+
+    /** State dir, cgroups, processes and host mounts of a container id (after a delete -f that should have removed it). */
+    List<String> leftovers(Path r, String id) throws Exception {
+        List<String> out = new ArrayList<>();
+        if (Files.exists(r.resolve(id))) out.add("state dir " + r.resolve(id));
+        for (int i = 0; i < 100; i++) { // a SIGKILLed init takes a moment to be reaped and its cgroup to empty
+            if (processesOf(id).isEmpty()) break;
+            Thread.sleep(20);
+        }
+        for (long pid : processesOf(id)) out.add("process " + pid + " " + Planners.cmdline(pid) + " of " + id);
+        for (Path cg : ConformanceBase.leftoverCgroups(id)) out.add("cgroup " + cg);
+        for (String m : Files.readAllLines(Path.of("/proc/self/mountinfo")))
+            if (m.contains(id) || m.contains(tmp.toString())) out.add("mount " + m);
+        return out;
+    }
+
+    /** Live processes in a cgroup named id (any hierarchy). */
+    static List<Long> processesOf(String id) throws IOException {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc"))) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                String cg;
+                try {
+                    cg = Files.readString(p.resolve("cgroup"));
+                } catch (IOException e) {
+                    continue;
+                }
+                for (String l : cg.split("\n"))
+                    if ((l.endsWith("/" + id) || l.contains("/" + id + "/")) && Planners.alive(Long.parseLong(name))) {
+                        out.add(Long.parseLong(name));
+                        break;
+                    }
+            }
+        }
+        return out;
+    }
+
+    void gone(Path r, String id) throws Exception {
+        assertEquals(List.of(), leftovers(r, id), id);
+    }
+
+    // =================================================================================================
+    // 2. the same behaviour with the planner on and off
+    // =================================================================================================
+
+    /** The recorded outputs of one pass of the matrix, by step. */
+    final class Pass {
+        final String mode, id;
+        final Map<String, String> env;
+        final Map<String, String> steps = new LinkedHashMap<>();
+        final Map<String, Res> raw = new LinkedHashMap<>();
+
+        Pass(String mode) {
+            this.mode = mode;
+            this.env = mode.equals("on") ? ON : OFF;
+            this.id = newId("m" + mode);
+        }
+
+        String mask(String s) {
+            return s.replace(id, "<ID>").replaceAll("time=\"[^\"]*\"", "time=\"<T>\"")
+                    .replaceAll("\"time\":\"[^\"]*\"", "\"time\":\"<T>\"").replaceAll("\"pid\": ?\\d+", "\"pid\":<PID>")
+                    .replaceAll("\"created\": ?\"[^\"]*\"", "\"created\":\"<T>\"").replace("-" + mode + ".", "-<MODE>.");
+        }
+
+        Res record(String step, Res r) {
+            raw.put(step, r);
+            steps.put(step, "exit " + r.code() + "\nstdout: " + mask(r.out()) + "\nstderr: " + mask(r.err()));
+            return r;
+        }
+
+        /**
+         * The environment of a call: the planner must serve the commands it serves (JRUNC_FRONT_ONLY=1 when on);
+         * the others (state) are the front's or the JVM's either way.
+         */
+        Map<String, String> env(String... args) {
+            return mode.equals("on") && !SERVED.contains(commandWord(args)) ? Map.of() : env;
+        }
+
+        /** A call from cwd with this pass's environment (args complete: no --root added). */
+        Res at(String step, Path cwd, String... args) throws Exception {
+            return record(step, call(cwd, env(args), args));
+        }
+
+        Res at(String step, String... args) throws Exception { return record(step, j(env(args), args)); }
+
+        Res fds(String step, List<String> files, String... args) throws Exception {
+            return record(step, new Call(tmp, env(args), files, withRoot(args)).await());
+        }
+
+        Res stdin(String step, Path in, String... args) throws Exception {
+            return record(step, new Call(tmp, env(args), List.of(), withRoot(args), in).await());
+        }
+
+        void note(String step, String value) { steps.put(step, mask(value)); }
+    }
+
+    /** What the front sends to the planner (client.c SERVED). */
+    static final List<String> SERVED = List.of("create", "run", "exec", "start", "delete", "kill", "pause", "resume");
+
+    /** The command of a jrunc command line: the first word after the global flags (and their values). */
+    static String commandWord(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("-")) return args[i];
+            if (List.of("--root", "--log", "--log-format").contains(args[i])) i++;
+        }
+        return "";
+    }
+
+    TestBundle sleeper, exit7, bad, hooks, fds, cat;
+    Path hookCwd;
+
+    void matrixBundles() throws Exception {
+        if (sleeper != null) return;
+        sleeper = bundle("b-sleep").args("sleep", "1000");
+        sleeper.write();
+        exit7 = bundle("b-exit7").sh("echo hi; echo to-stderr >&2; exit 7");
+        exit7.write();
+        bad = bundle("b-bad");
+        bad.process().put("args", "not-an-array");
+        bad.write();
+        hooks = bundle("b-hooks").args("true");
+        ObjectNode h = hooks.config.putObject("hooks");
+        h.putArray("createRuntime").addObject().put("path", "/bin/sh").putArray("args").add("sh").add("-c")
+                .add("cat >/dev/null; echo \"createRuntime in $(pwd)\"");
+        h.putArray("prestart").addObject().put("path", "/bin/sh").putArray("args").add("sh").add("-c")
+                .add("cat >/dev/null; { echo \"fds=$(ls /proc/self/fd | tr '\\n' ' ')\"; echo umask=$(umask); id; env | sort; } >"
+                        + tmp.resolve("prestart.txt"));
+        h.putArray("poststart").addObject().put("path", "/bin/sh").putArray("args").add("sh").add("-c")
+                .add("cat >/dev/null; echo \"poststart in $(pwd)\"");
+        hooks.write();
+        fds = bundle("b-fds").sh("cat <&3; cat <&4; echo fds=$(ls /proc/self/fd | tr '\\n' ' ')");
+        fds.write();
+        cat = bundle("b-cat").args("cat");
+        cat.write();
+        Files.writeString(tmp.resolve("process.json"), "{\"args\": [\"sh\", \"-c\", \"echo from process.json; exit 3\"], "
+                + "\"cwd\": \"/\", \"user\": {\"uid\": 0, \"gid\": 0}}");
+        Files.writeString(tmp.resolve("fd3.txt"), "three\n");
+        Files.writeString(tmp.resolve("fd4.txt"), "four\n");
+        hookCwd = Files.createDirectories(tmp.resolve("hook-cwd"));
+    }
+
+    void matrix(Pass p) throws Exception {
+        String id = p.id, r = root.toString(), sl = sleeper.dir.toString();
+        List<String> two = List.of(tmp.resolve("fd3.txt").toString(), tmp.resolve("fd4.txt").toString());
+        // create, state, a duplicate, start, exec in every way, pause/resume, the errors of a running container
+        p.at("create", "create", "-b", sl, id);
+        p.at("state created", "state", id);
+        // the container's cgroups, seen from the host: a relative (here: no) cgroupsPath is under the caller's own
+        p.note("cgroups of the init", Files.readString(Path.of("/proc/" + state(root, id).get("pid").asLong() + "/cgroup")));
+        p.at("create duplicate id", "create", "-b", sl, id);
+        p.at("exec into created", "exec", id, "sh", "-c", "echo created");
+        p.at("start", "start", id);
+        p.at("state running", "state", id);
+        p.at("exec 0", "exec", id, "sh", "-c", "echo out; echo err >&2");
+        p.at("exec 7", "exec", id, "sh", "-c", "echo seven; exit 7");
+        p.at("exec missing binary", "exec", id, "/no/such/binary");
+        p.at("exec --env --cwd --user", "exec", "--env", "FOO=bar", "--cwd", "/tmp", "--user", "1000:1000", id, "sh", "-c",
+                "echo $FOO; pwd; id");
+        p.fds("exec --preserve-fds 2", two, "exec", "--preserve-fds", "2", id, "sh", "-c", "cat <&3; cat <&4");
+        Res d = p.at("exec -d --pid-file (relative)", "exec", "-d", "--pid-file", "exec-" + p.mode + ".pid", id, "sleep", "1000");
+        if (d.code() == 0) p.note("exec -d pid file", pidFile(tmp.resolve("exec-" + p.mode + ".pid"), id));
+        p.at("pause", "pause", id);
+        p.at("state paused", "state", id);
+        p.at("exec into paused", "exec", id, "true");
+        p.at("resume", "resume", id);
+        p.at("delete running", "delete", id);
+        p.at("kill KILL", "kill", id, "KILL");
+        waitForStatus(id, "stopped");
+        p.at("state stopped", "state", id);
+        p.at("exec into stopped", "exec", id, "true");
+        p.at("kill stopped", "kill", id, "KILL");
+        p.at("delete stopped", "delete", id);
+        p.at("state deleted", "state", id);
+        // delete -f of a running container, run -d
+        p.at("run -d", "run", "-d", "-b", sl, id + "-d");
+        p.at("delete running (run -d)", "delete", id + "-d");
+        p.at("delete -f running", "delete", "-f", id + "-d");
+        p.at("state after delete -f", "state", id + "-d");
+        // foreground run: the container's exit code and output; nothing left
+        p.at("run foreground", "run", "-b", exit7.dir.toString(), id + "-r");
+        p.at("state after run", "state", id + "-r");
+        // errors: an invalid config, no bundle
+        p.at("create invalid config", "create", "-b", bad.dir.toString(), id + "-bad");
+        p.at("create missing bundle", "create", "-b", tmp.resolve("no-such-bundle").toString(), id + "-nb");
+        p.at("run invalid config", "run", "-b", bad.dir.toString(), id + "-bad");
+        // --log FILE --log-format json: the lines go to the file
+        Path log = tmp.resolve("log-" + p.mode + ".json");
+        p.at("log: create missing bundle", "--log", log.toString(), "--log-format", "json", "create", "-b",
+                tmp.resolve("no-such-bundle").toString(), id + "-log");
+        p.at("log: run invalid config", "--log", log.toString(), "--log-format", "json", "run", "-b", bad.dir.toString(), id + "-log");
+        p.at("log: exec into missing container", "--log", log.toString(), "--log-format", "json", "exec", id + "-log", "true");
+        p.at("log: run", "--log", log.toString(), "--log-format", "json", "run", "-b", exit7.dir.toString(), id + "-log");
+        p.note("log file", Files.exists(log) ? Files.readString(log) : "(no file)");
+        // relative --root, --bundle, --pid-file: against the caller's cwd (tmp)
+        String rel = id + "-rel";
+        p.at("relative --root --bundle --pid-file: create", tmp, "--root", "root", "create", "--bundle", "b-sleep",
+                "--pid-file", "create-" + p.mode + ".pid", rel);
+        p.note("relative pid file", pidFile(tmp.resolve("create-" + p.mode + ".pid"), rel));
+        JsonNode st = state(root, rel);
+        p.note("relative: state's bundle and rootfs", st.get("bundle").asText() + " " + st.path("rootfs").asText());
+        p.at("relative --root: start", tmp, "--root", "root", "start", rel);
+        p.at("relative --root: exec", tmp, "--root", "root", "exec", rel, "sh", "-c", "echo rel");
+        p.at("relative --root: delete -f", tmp, "--root", "root", "delete", "-f", rel);
+        p.at("relative --root: run", tmp, "--root", "root", "run", "-b", "b-exit7", rel + "2");
+        // hooks: their stdout reaches the caller's, they run in the caller's cwd
+        p.at("hooks: run", hookCwd, "--root", r, "run", "-b", hooks.dir.toString(), id + "-h");
+        Path pre = tmp.resolve("prestart.txt");
+        p.note("hooks: prestart's fds, umask, ids, environment", Files.exists(pre) ? Files.readString(pre) : "(no file)");
+        Files.deleteIfExists(pre);
+        p.at("hooks: create", hookCwd, "--root", r, "create", "-b", hooks.dir.toString(), id + "-h2");
+        p.at("hooks: start", hookCwd, "--root", r, "start", id + "-h2");
+        p.at("hooks: delete", hookCwd, "--root", r, "delete", "-f", id + "-h2");
+        // stdin reaches the container
+        Path in = Files.writeString(tmp.resolve("stdin.txt"), "from the caller's stdin\n");
+        p.stdin("run: stdin", in, "run", "-b", cat.dir.toString(), id + "-in");
+        // more errors and exit codes
+        p.at("run -d: for the errors", "run", "-d", "-b", sl, id + "-e");
+        p.at("exec killed by a signal", "exec", id + "-e", "sh", "-c", "kill -9 $$");
+        p.at("exec without a command", "exec", id + "-e");
+        p.at("exec unknown flag", "exec", "--bogus", id + "-e", "true");
+        p.at("exec --process (relative)", "exec", "--process", "process.json", id + "-e");
+        p.at("kill unknown signal", "kill", id + "-e", "BOGUS");
+        p.at("kill KILL by number", "kill", id + "-e", "9");
+        waitForStatus(id + "-e", "stopped");
+        p.at("resume not paused", "resume", id + "-e");
+        p.at("pause stopped", "pause", id + "-e");
+        p.at("start stopped", "start", id + "-e");
+        p.at("delete -f stopped", "delete", "-f", id + "-e");
+        p.at("start missing", "start", id + "-e");
+        p.at("kill missing", "kill", id + "-e");
+        p.at("pause missing", "pause", id + "-e");
+        p.at("resume missing", "resume", id + "-e");
+        p.at("delete missing", "delete", id + "-e");
+        p.at("delete -f missing", "delete", "-f", id + "-e");
+        p.at("create unknown flag", "create", "--bogus", "-b", sl, id + "-e");
+        p.at("create without an id", "create", "-b", sl);
+        p.at("create --no-pivot --no-new-keyring, delete -f", "create", "--no-pivot", "--no-new-keyring", "-b", sl, id + "-e");
+        p.at("delete -f created", "delete", "-f", id + "-e");
+        p.at("--systemd-cgroup create", "--systemd-cgroup", "create", "-b", sl, id + "-sd");
+        p.at("run --keep", "run", "--keep", "-b", exit7.dir.toString(), id + "-k");
+        p.at("state after run --keep", "state", id + "-k");
+        p.at("delete after run --keep", "delete", id + "-k");
+        // --preserve-fds 2: the container sees fds 3 and 4
+        p.fds("run --preserve-fds 2", two, "run", "--preserve-fds", "2", "-b", fds.dir.toString(), id + "-fds");
+        for (String c : List.of(id, id + "-d", id + "-r", id + "-bad", id + "-nb", id + "-log", rel, rel + "2", id + "-h",
+                id + "-h2", id + "-fds", id + "-in", id + "-e", id + "-sd", id + "-k"))
+            p.note("left: " + c.replace(id, "<ID>"), String.join("\n", leftovers(root, c)));
+    }
+
+    /** A pid file: one number, a live process in the container's cgroup (the pid itself masked). */
+    String pidFile(Path f, String id) throws Exception {
+        if (!Files.exists(f)) return "(no pid file " + f.getFileName() + ")";
+        String s = Files.readString(f);
+        if (!s.matches("\\d+")) return "not a pid: " + s;
+        long pid = Long.parseLong(s);
+        return "pid file: a number, alive " + Planners.alive(pid) + ", in the container's cgroup "
+                + processesOf(id).contains(pid);
+    }
+
+    @Test
+    void sameAnswersWithThePlannerOnAndOff() throws Exception {
+        matrixBundles();
+        plannerUp();
+        long pid = plannerPid();
+        Pass on = new Pass("on");
+        matrix(on);
+        assertEquals(pid, plannerPid(), "the planner that served the calls is the one started before them");
+        Pass off = new Pass("off");
+        matrix(off);
+        List<String> diffs = new ArrayList<>();
+        for (var e : on.raw.entrySet())
+            if (e.getValue().code() == FRONT_ONLY_EXIT) diffs.add("== " + e.getKey() + ": not served by the planner: " + e.getValue());
+        for (String step : off.steps.keySet()) {
+            String a = on.steps.get(step), b = off.steps.get(step);
+            if (!b.equals(a)) diffs.add("== " + step + "\n-- planner on:\n" + a + "\n-- planner off:\n" + b);
+        }
+        assertEquals(off.steps.keySet(), on.steps.keySet());
+        StringBuilder shown = new StringBuilder("planner on, " + on.steps.size() + " steps (masked):\n");
+        on.steps.forEach((k, v) -> shown.append("== ").append(k).append('\n').append(v).append('\n'));
+        System.out.println(shown);
+        assertEquals("", String.join("\n\n", diffs), diffs.size() + " differences between the planner on and off");
+        // and what both said is right
+        for (Pass p : List.of(on, off)) {
+            Map<String, Res> r = p.raw;
+            String m = p.mode + ": ";
+            assertEquals(new Res(7, "hi\n", "to-stderr\n"), r.get("run foreground"), m + "run");
+            assertEquals(0, r.get("exec 0").code(), m);
+            assertEquals("out\n", r.get("exec 0").out(), m);
+            assertEquals("err\n", r.get("exec 0").err(), m);
+            assertEquals(7, r.get("exec 7").code(), m);
+            assertEquals(255, r.get("exec missing binary").code(), m);
+            assertEquals("bar\n/tmp\nuid=1000 gid=1000\n", r.get("exec --env --cwd --user").out(), m);
+            assertEquals("three\nfour\n", r.get("exec --preserve-fds 2").out(), m);
+            assertEquals("three\nfour\nfds=0 1 2 3 4 5\n", r.get("run --preserve-fds 2").out(), m + "fds 3, 4 and ls's own");
+            assertNotEquals(0, r.get("create duplicate id").code(), m);
+            assertNotEquals(0, r.get("delete running").code(), m);
+            assertEquals(0, r.get("delete -f running").code(), m);
+            assertEquals(255, r.get("exec into stopped").code(), m);
+            assertTrue(r.get("create invalid config").err().contains("/process/args"), m + r.get("create invalid config"));
+            assertEquals(1, r.get("create missing bundle").code(), m);
+            assertEquals("createRuntime in " + hookCwd + "\npoststart in " + hookCwd + "\n", r.get("hooks: run").out(), m);
+            assertEquals("createRuntime in " + hookCwd + "\n", r.get("hooks: create").out(), m);
+            assertEquals("poststart in " + hookCwd + "\n", r.get("hooks: start").out(), m);
+            assertEquals(7, r.get("relative --root: run").code(), m);
+            assertEquals("from the caller's stdin\n", r.get("run: stdin").out(), m);
+            assertEquals(new Res(3, "from process.json\n", ""), r.get("exec --process (relative)"), m);
+            assertEquals(137, r.get("exec killed by a signal").code(), m);
+            assertEquals("pid file: a number, alive true, in the container's cgroup true", p.steps.get("relative pid file"), m);
+            assertEquals("pid file: a number, alive true, in the container's cgroup true", p.steps.get("exec -d pid file"), m);
+            assertEquals(sleeper.dir + " " + rootfs, p.steps.get("relative: state's bundle and rootfs"), m);
+            String logFile = p.steps.get("log file");
+            assertTrue(logFile.contains("\"level\":\"error\""), m + logFile);
+            // the error line goes to the log file; stderr gets the bare message (as runc's)
+            assertTrue(r.get("log: create missing bundle").err().startsWith("bundle directory "), m + r.get("log: create missing bundle"));
+            assertFalse(r.get("log: create missing bundle").err().contains("level"), m + r.get("log: create missing bundle"));
+            for (var e : p.steps.entrySet())
+                if (e.getKey().startsWith("left: ")) assertEquals("", e.getValue(), m + e.getKey());
+        }
+    }
+}
