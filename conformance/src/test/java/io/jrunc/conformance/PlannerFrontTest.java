@@ -226,21 +226,26 @@ class PlannerFrontTest {
         }
     }
 
-    /** A planner of root runs and answers (this class's own, started as `bin/jrunc --root R __planner`). */
+    /**
+     * A planner of root runs and answers: this class's own (`bin/jrunc --root R __planner`, a child of the test JVM),
+     * or one the front started (a call that found no planner).
+     */
     void plannerUp() throws Exception {
-        if (planner != null && planner.isAlive() && answers(socket(root))) return;
-        if (planner != null) planner.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        planner = new ProcessBuilder(jrunc, "--root", root.toString(), "__planner", "--idle-ms", "120000")
-                .directory(tmp.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("planner.err").toFile()).start();
-        for (int i = 0; i < 500 && planner.isAlive(); i++) {
-            if (answers(socket(root))) return;
+        if (Planners.of(root).size() == 1 && answers(socket(root))) return;
+        if (planner == null || !planner.isAlive()) {
+            planner = new ProcessBuilder(jrunc, "--root", root.toString(), "__planner", "--idle-ms", "120000")
+                    .directory(new File("/")).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("planner.err").toFile()).start();
+        }
+        for (int i = 0; i < 1000; i++) {
+            if (Planners.of(root).size() == 1 && answers(socket(root))) return;
             Thread.sleep(10);
         }
-        fail("the planner did not come up (alive " + planner.isAlive() + "): " + readOr(tmp.resolve("planner.err")));
+        fail("no planner came up for " + root + " (ours alive " + planner.isAlive() + ", planners " + Planners.of(root) + "): "
+                + readOr(tmp.resolve("planner.err")));
     }
 
-    /** The planner of root, found by its command line: exactly one, this class's own. */
+    /** The planner of root, found by its command line: exactly one. */
     long plannerPid() {
         List<Long> ps = Planners.of(root);
         assertEquals(1, ps.size(), "planners of " + root + ": " + ps);
@@ -576,5 +581,290 @@ class PlannerFrontTest {
             for (var e : p.steps.entrySet())
                 if (e.getKey().startsWith("left: ")) assertEquals("", e.getValue(), m + e.getKey());
         }
+    }
+
+    // =================================================================================================
+    // 3. the lifecycle the front drives
+    // =================================================================================================
+
+    Path newRoot(String name) throws IOException {
+        Path r = Files.createDirectories(tmp.resolve("root-" + name));
+        roots.add(r);
+        return r;
+    }
+
+    Res in(Path r, Map<String, String> env, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--root", r.toString()));
+        a.addAll(List.of(args));
+        return new Call(tmp, env, List.of(), a).await();
+    }
+
+    /** Waits up to ms for the planners of r to number n; returns them. */
+    static List<Long> awaitPlanners(Path r, int n, long ms) throws InterruptedException {
+        long end = System.nanoTime() + ms * 1_000_000;
+        List<Long> ps = Planners.of(r);
+        while (ps.size() != n && System.nanoTime() < end) {
+            Thread.sleep(10);
+            ps = Planners.of(r);
+        }
+        return ps;
+    }
+
+    static boolean awaitSocket(Path sock, boolean up, long ms) throws InterruptedException {
+        long end = System.nanoTime() + ms * 1_000_000;
+        while (answers(sock) != up && System.nanoTime() < end) Thread.sleep(10);
+        return answers(sock) == up;
+    }
+
+    @Test
+    void theFrontStartsOnePlannerPerRootAndItExitsWhenIdle() throws Exception {
+        matrixBundles();
+        String sl = sleeper.dir.toString(), e7 = exit7.dir.toString();
+        // JRUNC_PLANNER=0: no planner (looked at last, seconds later)
+        Path off = newRoot("off");
+        String idOff = newId("off");
+        assertEquals(0, in(off, OFF, "create", "-b", sl, idOff).code());
+        assertEquals(0, in(off, OFF, "run", "-b", e7, idOff + "-r").code() == 7 ? 0 : 1);
+        long offAt = System.nanoTime();
+
+        // the first create: the direct JVM answers it (there is no planner), and leaves a planner for the root
+        Path first = newRoot("first");
+        assertFalse(Files.exists(socket(first)));
+        assertEquals(List.of(), Planners.of(first));
+        String id1 = newId("first");
+        Res c1 = in(first, Map.of(), "create", "-b", sl, id1);
+        assertEquals(new Res(0, "", ""), c1);
+        List<Long> ps = awaitPlanners(first, 1, 3000);
+        assertEquals(1, ps.size(), "one planner for " + first + " within 3 s of the first create: " + ps);
+        assertTrue(Planners.cmdline(ps.get(0)).containsAll(List.of("--root", first.toString(), "__planner")),
+                Planners.cmdline(ps.get(0)).toString());
+        assertTrue(awaitSocket(socket(first), true, 10_000), "its socket answers");
+        // the next create is the planner's (JRUNC_FRONT_ONLY: no JVM of its own)
+        String id2 = newId("second");
+        assertEquals(new Res(0, "", ""), in(first, ON, "create", "-b", sl, id2));
+        assertEquals(7, in(first, ON, "run", "-b", e7, id2 + "-r").code());
+        assertEquals(new Res(0, "", ""), in(first, ON, "delete", "-f", id1));
+        assertEquals(new Res(0, "", ""), in(first, ON, "delete", "-f", id2));
+        assertEquals(ps, Planners.of(first), "the same planner served them");
+        gone(first, id1);
+        gone(first, id2);
+
+        // JRUNC_PLANNER_IDLE_MS: the planner the front starts exits by itself when idle, its socket gone
+        Path idle = newRoot("idle");
+        Map<String, String> shortIdle = Map.of("JRUNC_PLANNER_IDLE_MS", "1500");
+        String idI = newId("idle");
+        assertEquals(7, in(idle, shortIdle, "run", "-b", e7, idI).code());
+        List<Long> ips = awaitPlanners(idle, 1, 3000);
+        assertEquals(1, ips.size(), "a planner for " + idle + ": " + ips);
+        List<String> icmd = Planners.cmdline(ips.get(0));
+        assertEquals("1500", icmd.get(icmd.indexOf("--idle-ms") + 1), icmd.toString());
+        assertTrue(awaitSocket(socket(idle), true, 10_000), "its socket answers");
+        long servedAt = System.nanoTime();
+        assertEquals(7, in(idle, ON, "run", "-b", e7, idI + "-2").code(), "served by the idling planner");
+        assertTrue(awaitPlanners(idle, 0, 10_000).isEmpty(), "the planner did not exit when idle: " + Planners.of(idle));
+        long idleMs = (System.nanoTime() - servedAt) / 1_000_000;
+        assertTrue(idleMs >= 1400, "exited " + idleMs + " ms after a call: not idle for 1500 ms");
+        assertFalse(Files.exists(socket(idle)), "the socket is left behind");
+        // and the next call goes the direct way (and starts a planner again, killed at teardown)
+        assertEquals(FRONT_ONLY_EXIT, in(idle, ON, "run", "-b", e7, idI + "-3").code());
+
+        // 10 parallel first calls on a fresh root: exactly one planner
+        Path par = newRoot("parallel");
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<Res>> fs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String id = newId("par" + i);
+                fs.add(pool.submit(() -> in(par, Map.of(), "run", "-b", e7, id)));
+            }
+            for (Future<Res> f : fs) assertEquals(new Res(7, "hi\n", "to-stderr\n"), f.get(60, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        int most = 0;
+        List<Long> seen = new ArrayList<>();
+        long until = System.nanoTime() + 3_000_000_000L; // the front starts its planner up to 2 s after its JVM
+        while (System.nanoTime() < until) {
+            List<Long> now = Planners.of(par);
+            most = Math.max(most, now.size());
+            for (long pid : now) if (!seen.contains(pid)) seen.add(pid);
+            Thread.sleep(20);
+        }
+        assertEquals(1, most, "planners of " + par + " at once: " + seen);
+        assertEquals(1, seen.size(), "planners of " + par + ": " + seen);
+        assertTrue(awaitSocket(socket(par), true, 10_000));
+        assertEquals(7, in(par, ON, "run", "-b", e7, newId("par-served")).code());
+
+        // JRUNC_PLANNER=0 started none, seconds later
+        while (System.nanoTime() - offAt < 3_000_000_000L) Thread.sleep(50);
+        assertEquals(List.of(), Planners.of(off));
+        assertFalse(Files.exists(off.resolve("@planner")));
+        assertEquals(0, in(off, OFF, "delete", "-f", idOff).code());
+        gone(off, idOff);
+        for (String id : ids) for (Path r : List.of(first, idle, par)) gone(r, id);
+    }
+
+    // =================================================================================================
+    // 4. the planner SIGKILLed in the middle of calls
+    // =================================================================================================
+
+    /**
+     * Processes that run in this class's directory (cwd or root under tmp) other than the given ones, still there
+     * after a second (the front's short-lived helpers may outlive a call by a few ms): strays.
+     */
+    List<String> strays(List<Long> allowed) throws Exception {
+        List<String> out = strays1(allowed);
+        for (int i = 0; i < 50 && !out.isEmpty(); i++) {
+            Thread.sleep(20);
+            out = strays1(allowed);
+        }
+        return out;
+    }
+
+    List<String> strays1(List<Long> allowed) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc"))) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                long pid = Long.parseLong(name);
+                if (allowed.contains(pid) || !Planners.alive(pid)) continue;
+                for (String link : List.of("cwd", "root")) {
+                    try {
+                        if (Files.readSymbolicLink(p.resolve(link)).toString().startsWith(tmp.toString())) {
+                            String st = readOr(p.resolve("stat"));
+                            out.add(pid + " " + link + " " + Planners.cmdline(pid) + " stat "
+                                    + st.substring(st.lastIndexOf(')') + 2).split(" ", 5)[0] + " ppid "
+                                    + st.substring(st.lastIndexOf(')') + 2).split(" ", 5)[1]);
+                            break;
+                        }
+                    } catch (IOException e) {
+                        // gone, or a kernel thread
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Kills the planner of root (found by its command line) 0-40 ms into a call; how the call ended. */
+    record Killed(String kind, Res res, int delayMs) {}
+
+    Killed killDuring(String kind, String id, String... args) throws Exception {
+        plannerUp();
+        long pid = plannerPid();
+        int delay = ThreadLocalRandom.current().nextInt(41);
+        Call c = start(Map.of(), args);
+        Thread.sleep(delay);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Res r = c.await(); // fails on a hang
+        for (int i = 0; i < 200 && Planners.of(root).contains(pid); i++) Thread.sleep(5);
+        assertFalse(Planners.of(root).contains(pid), "the planner survived SIGKILL");
+        return new Killed(kind, r, delay);
+    }
+
+    /** ok: the call succeeded (it was done, or the kill came before the planner took it and the JVM did it). */
+    static boolean midCall(Killed k, String cmd, int failCode, Res okRes) {
+        if (k.res().equals(okRes)) return false;
+        assertEquals(failCode, k.res().code(), cmd + " (kill after " + k.delayMs() + " ms): " + k.res());
+        assertTrue(k.res().err().contains("the jrunc planner exited during " + cmd + " before it replied"),
+                cmd + ": a clear message: " + k.res());
+        assertEquals("", k.res().out(), cmd);
+        return true;
+    }
+
+    @Test
+    void aPlannerKilledMidCallLeavesNothingAfterDeleteForce() throws Exception {
+        matrixBundles();
+        String sl = sleeper.dir.toString();
+        int rounds = 8;
+        StringBuilder report = new StringBuilder();
+
+        // create
+        int landed = 0;
+        for (int i = 0; i < rounds; i++) {
+            String id = newId("kc" + i);
+            Killed k = killDuring("create", id, "create", "-b", sl, id);
+            if (midCall(k, "create", 1, new Res(0, "", ""))) landed++;
+            Res d = in(root, OFF, "delete", "-f", id);
+            assertEquals(new Res(0, "", ""), d, "delete -f after " + k);
+            gone(root, id);
+            assertEquals(List.of(), strays(List.of()), "after the create of round " + i + ": " + k);
+        }
+        report.append("create: ").append(landed).append(" of ").append(rounds).append(" kills landed mid-call\n");
+
+        // exec into a running container: the container survives, the exec'd process does not linger
+        String ct = newId("kexec");
+        assertEquals(0, in(root, OFF, "run", "-d", "-b", sl, ct).code());
+        long init = state(root, ct).get("pid").asLong();
+        landed = 0;
+        for (int i = 0; i < rounds; i++) {
+            Killed k = killDuring("exec", ct, "exec", ct, "sh", "-c", "sleep 0.05; echo done");
+            if (midCall(k, "exec", 255, new Res(0, "done\n", ""))) landed++;
+            assertEquals("running", state(root, ct).get("status").asText(), "the container after " + k);
+            assertTrue(Planners.alive(init), "its init after " + k);
+            List<Long> procs = processesOf(ct);
+            for (int w = 0; w < 200 && !procs.equals(List.of(init)); w++) {
+                Thread.sleep(10);
+                procs = processesOf(ct);
+            }
+            assertEquals(List.of(init), procs, "only the init is left in the container after " + k);
+            assertEquals(List.of(), strays(List.of(init)), "after the exec of round " + i + ": " + k);
+        }
+        assertEquals(new Res(0, "still\n", ""), in(root, OFF, "exec", ct, "echo", "still"), "exec works after the kills");
+        assertEquals(new Res(0, "", ""), in(root, OFF, "delete", "-f", ct));
+        gone(root, ct);
+        report.append("exec: ").append(landed).append(" of ").append(rounds).append(" kills landed mid-call\n");
+
+        // delete -f of a running container
+        landed = 0;
+        for (int i = 0; i < rounds; i++) {
+            String id = newId("kd" + i);
+            plannerUp();
+            assertEquals(new Res(0, "", ""), in(root, ON, "run", "-d", "-b", sl, id));
+            Killed k = killDuring("delete", id, "delete", "-f", id);
+            if (midCall(k, "delete", 1, new Res(0, "", ""))) landed++;
+            assertEquals(new Res(0, "", ""), in(root, OFF, "delete", "-f", id), "delete -f after " + k);
+            gone(root, id);
+            assertEquals(List.of(), strays(List.of()), "after the delete of round " + i + ": " + k);
+        }
+        report.append("delete -f: ").append(landed).append(" of ").append(rounds).append(" kills landed mid-call\n");
+        System.out.print("planner SIGKILLed 0-40 ms into calls through bin/jrunc:\n" + report);
+    }
+
+    // =================================================================================================
+    // 5. foreground runs in parallel through one planner
+    // =================================================================================================
+
+    @Test
+    void twentyParallelRunsThroughOnePlanner() throws Exception {
+        int n = 20;
+        List<TestBundle> bs = new ArrayList<>();
+        List<String> cids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = newId("par" + i);
+            TestBundle b = bundle("b-par-" + i).sh("echo $ID; exit " + (i + 1));
+            b.process().withArray("env").add("ID=" + id);
+            b.write();
+            bs.add(b);
+            cids.add(id);
+        }
+        plannerUp();
+        long pid = plannerPid();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Res>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                fs.add(pool.submit(() -> j(ON, "run", "-b", bs.get(k).dir.toString(), cids.get(k))));
+            }
+            for (int i = 0; i < n; i++)
+                assertEquals(new Res(i + 1, cids.get(i) + "\n", ""), fs.get(i).get(60, TimeUnit.SECONDS), "run " + i);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(pid), Planners.of(root), "one planner served them all");
+        for (String id : cids) gone(root, id);
+        assertEquals(List.of(), strays(List.of()));
     }
 }
