@@ -89,9 +89,13 @@ final class Host {
         return sb.toString();
     }
 
-    static Host current() {
+    static Host current() { return current(null); }
+
+    /** This host, with the own cgroups of the process whose /proc/PID/cgroup text is given (null: this one's). */
+    static Host current(String procCgroup) {
         try {
-            return new Host(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/self/cgroup")), "");
+            return new Host(Files.readString(Path.of("/proc/self/mountinfo")),
+                    procCgroup != null ? procCgroup : Files.readString(Path.of("/proc/self/cgroup")), "");
         } catch (IOException e) {
             throw new JruncException("cannot read the host's cgroup layout: " + e.getMessage(), e);
         }

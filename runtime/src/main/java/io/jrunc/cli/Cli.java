@@ -29,6 +29,8 @@ final class Cli {
     InitLauncher launcher;
     /** The hooks' cwd and stdout (null: this process'). */
     io.jrunc.hooks.Hooks.Io hookIo;
+    /** The caller's /proc/PID/cgroup text, for new containers' cgroups (null: this process', the caller's in the CLI). */
+    String callerCgroup;
     /** runc's --criu: the criu binary checkpoint and restore run (null: "criu" in PATH). */
     String criu;
     /** Where a foreground run or exec hands over to the C waiter (null: execve in place, as the CLI does). */
@@ -65,6 +67,7 @@ final class Cli {
             });
             if (launcher != null) b.initLauncher(launcher);
             if (hookIo != null) b.hookIo(hookIo);
+            if (callerCgroup != null) b.callerCgroup(callerCgroup);
             engine = b.build();
         }
         return engine;

@@ -38,8 +38,14 @@ public final class Served {
 
     /** What a request gives. env: the caller's environment (the default --root reads XDG_RUNTIME_DIR, USER). */
     /** out: the caller's stdout (the hooks' stdout is copied there; null: discarded). */
+    /** callerCgroup: the front's /proc/PID/cgroup text (new containers' cgroups go under the caller's; null: ours). */
     public record Call(List<String> argv, List<String> env, Path cwd, java.io.OutputStream out, PrintStream err,
-                       InitLauncher launcher, Path root, int euid) {}
+                       InitLauncher launcher, Path root, int euid, String callerCgroup) {
+        public Call(List<String> argv, List<String> env, Path cwd, java.io.OutputStream out, PrintStream err,
+                    InitLauncher launcher, Path root, int euid) {
+            this(argv, env, cwd, out, err, launcher, root, euid, null);
+        }
+    }
 
     /**
      * Runs the call. taken runs once the call is accepted, just before the first step that may change
@@ -87,6 +93,7 @@ public final class Served {
         log.configure(c.logPath, fmt.equals("json"), false);
         c.cwd = call.cwd();
         c.launcher = call.launcher();
+        c.callerCgroup = call.callerCgroup();
         c.hookIo = new io.jrunc.hooks.Hooks.Io(call.cwd().toFile(),
                 call.out() != null ? call.out() : java.io.OutputStream.nullOutputStream());
         final int[] pid = {0};

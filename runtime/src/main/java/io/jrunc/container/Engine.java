@@ -52,6 +52,8 @@ public final class Engine {
     final InitLauncher launcher;
     /** The hooks' cwd and stdout (null: this process', as in the CLI). */
     final Hooks.Io hookIo;
+    /** The caller's /proc/PID/cgroup text, for new containers' relative cgroup paths (null: this process'). */
+    final String callerCgroup;
     private volatile HostFacts host;
 
     private Engine(Builder b) {
@@ -67,6 +69,7 @@ public final class Engine {
         this.initBinary = b.initBinary;
         this.launcher = b.launcher;
         this.hookIo = b.hookIo;
+        this.callerCgroup = b.callerCgroup;
         this.host = b.host;
     }
 
@@ -87,6 +90,7 @@ public final class Engine {
         private Path initBinary;
         private InitLauncher launcher;
         private Hooks.Io hookIo;
+        private String callerCgroup;
 
         private Builder(Path root) { this.root = root; }
 
@@ -115,6 +119,11 @@ public final class Engine {
         public Builder initLauncher(InitLauncher l) { launcher = l; return this; }
         /** The runtime-namespace hooks' cwd and stdout, when they are not this process' (the planner's callers). */
         public Builder hookIo(Hooks.Io io) { hookIo = io; return this; }
+        /**
+         * The caller's /proc/PID/cgroup text when the caller is another process (the planner's front): a relative
+         * or empty cgroupsPath goes under the caller's cgroups, as with the CLI, not under this process'.
+         */
+        public Builder callerCgroup(String procCgroup) { callerCgroup = procCgroup; return this; }
         public Engine build() { return new Engine(this); }
     }
 
@@ -158,7 +167,7 @@ public final class Engine {
 
     Path initBinary() { return initBinary != null ? initBinary : io.jrunc.sys.Home.initBinary(); }
 
-    Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups()); }
+    Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups(), callerCgroup); }
 
     HostFacts host() {
         HostFacts h = host;

@@ -216,7 +216,7 @@ public final class Server {
                     refused.incrementAndGet();
                     return;
                 }
-                Protocol.Reply reply = handle(req, fds);
+                Protocol.Reply reply = handle(req, fds, callerCgroup(fd));
                 if (reply.kind() == Protocol.FALLBACK) declined.incrementAndGet();
                 else served.incrementAndGet();
                 write(fd, Protocol.encode(reply));
@@ -253,11 +253,12 @@ public final class Server {
             return r;
         }
 
-        private Protocol.Reply handle(Protocol.Request req, int[] fds) {
+        private Protocol.Reply handle(Protocol.Request req, int[] fds, String callerCgroup) {
             if (req.fd(Protocol.ROLE_CWD) < 0 || req.fd(Protocol.ROLE_STDERR) < 0) return Protocol.Reply.fallback("no cwd or stderr fd");
             if (req.umask() != umask) return Protocol.Reply.fallback("umask " + Integer.toOctalString(req.umask()));
             Path cwd = CwdFd.path(fds[req.fd(Protocol.ROLE_CWD)]);
             if (cwd == null) return Protocol.Reply.fallback("the caller's cwd has no path here");
+            if (callerCgroup == null) return Protocol.Reply.fallback("the caller's cgroups are unreadable");
             int errFd = fds[req.fd(Protocol.ROLE_STDERR)];
             fds[req.fd(Protocol.ROLE_STDERR)] = -1; // the stream owns it now
             int initIndex = req.fd(Protocol.ROLE_INIT);
@@ -272,7 +273,7 @@ public final class Server {
             try (PrintStream err = new PrintStream(new FileOutputStream(sys.fileDescriptor(errFd, false)), false);
                  java.io.OutputStream out = outFd < 0 ? java.io.OutputStream.nullOutputStream()
                          : new FileOutputStream(sys.fileDescriptor(outFd, false))) {
-                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, out, err, init, root, uid),
+                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, out, err, init, root, uid, callerCgroup),
                         new Runnable() {
                             @Override public void run() { write(fd, Protocol.ACK); }
                         });
@@ -302,6 +303,19 @@ public final class Server {
             cg.addProcess(sys.getpid());
         } catch (RuntimeException e) {
             System.err.println("jrunc planner: staying in the caller's cgroup: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The peer's /proc/PID/cgroup (SO_PEERCRED's pid; the front waits for the reply, so it is there), or null. A
+     * new container's relative or empty cgroupsPath goes under its caller's cgroups, as when the front execs the
+     * direct JVM in its own place; under the planner's own (/jrunc-planner) it would escape the caller's limits.
+     */
+    String callerCgroup(int fd) {
+        try {
+            return Files.readString(Path.of("/proc/" + sys.peerCred(fd)[0] + "/cgroup"));
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
