@@ -129,7 +129,9 @@ class PlannerFrontTest {
             out = Files.createTempFile(tmp, "out", ".txt");
             err = Files.createTempFile(tmp, "err", ".txt");
             argv = new ArrayList<>();
-            if (!fds.isEmpty()) {
+            if (stdin == null) {
+                argv.addAll(List.of("/bin/sh", "-c", "exec 0<&-; exec \"$@\"", "sh"));
+            } else if (!fds.isEmpty()) {
                 // the shell opens fds 3.. for the runtime (ProcessBuilder passes stdio only)
                 StringBuilder script = new StringBuilder();
                 for (int i = 0; i < fds.size(); i++) script.append("exec ").append(3 + i).append("<\"$").append(i + 1).append("\"; ");
@@ -140,7 +142,7 @@ class PlannerFrontTest {
             argv.add(jrunc);
             argv.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectOutput(out.toFile())
-                    .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
+                    .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(stdin == null ? new File("/dev/null") : stdin.toFile()));
             for (String k : OURS) pb.environment().remove(k);
             pb.environment().putAll(env);
             p = pb.start();
@@ -371,7 +373,7 @@ class PlannerFrontTest {
         return "";
     }
 
-    TestBundle sleeper, exit7, bad, hooks, fds, cat;
+    TestBundle sleeper, exit7, bad, hooks, fds, cat, tty, stdin0;
     Path hookCwd;
 
     void matrixBundles() throws Exception {
@@ -397,6 +399,12 @@ class PlannerFrontTest {
         fds.write();
         cat = bundle("b-cat").args("cat");
         cat.write();
+        tty = bundle("b-tty").args("true");
+        tty.process().put("terminal", true);
+        tty.write();
+        stdin0 = bundle("b-stdin0").sh("if [ -e /proc/self/fd/0 ]; then echo \"stdin $(readlink /proc/self/fd/0)\"; else echo no stdin; fi");
+        stdin0.write();
+
         Files.writeString(tmp.resolve("process.json"), "{\"args\": [\"sh\", \"-c\", \"echo from process.json; exit 3\"], "
                 + "\"cwd\": \"/\", \"user\": {\"uid\": 0, \"gid\": 0}}");
         Files.writeString(tmp.resolve("fd3.txt"), "three\n");
@@ -467,6 +475,12 @@ class PlannerFrontTest {
         p.at("relative --root: exec", tmp, "--root", "root", "exec", rel, "sh", "-c", "echo rel");
         p.at("relative --root: delete -f", tmp, "--root", "root", "delete", "-f", rel);
         p.at("relative --root: run", tmp, "--root", "root", "run", "-b", "b-exit7", rel + "2");
+        Path relLog = tmp.resolve("rel-log-" + p.mode + ".txt");
+        p.at("relative --log: create missing bundle", tmp, "--root", "root", "--log", relLog.getFileName().toString(), "create",
+                "-b", "no-such-bundle", rel + "3");
+        p.note("relative --log file", Files.exists(relLog) ? Files.readString(relLog) : "(no file)");
+        p.at("relative --console-socket (none there)", tmp, "--root", "root", "create", "-b", "b-tty", "--console-socket",
+                "no-such.sock", rel + "4");
         // hooks: their stdout reaches the caller's, they run in the caller's cwd
         p.at("hooks: run", hookCwd, "--root", r, "run", "-b", hooks.dir.toString(), id + "-h");
         Path pre = tmp.resolve("prestart.txt");
@@ -478,7 +492,16 @@ class PlannerFrontTest {
         // stdin reaches the container
         Path in = Files.writeString(tmp.resolve("stdin.txt"), "from the caller's stdin\n");
         p.stdin("run: stdin", in, "run", "-b", cat.dir.toString(), id + "-in");
+        // no stdin at all (fd 0 closed)
+        p.record("run: stdin closed", new Call(tmp, p.env("run"), List.of(), withRoot("run", "-b", stdin0.dir.toString(),
+                id + "-in0"), null).await());
         // more errors and exit codes
+        // a foreground run whose container is SIGKILLed: 128 + 9
+        Call fg = new Call(tmp, p.env("run"), List.of(), withRoot("run", "-b", sl, id + "-kill"));
+        for (int i = 0; i < 400 && !Files.exists(root.resolve(id + "-kill")); i++) Thread.sleep(10);
+        waitForStatus(id + "-kill", "running");
+        p.at("kill a foreground run's container", "kill", id + "-kill", "KILL");
+        p.record("run killed by a signal", fg.await());
         p.at("run -d: for the errors", "run", "-d", "-b", sl, id + "-e");
         p.at("exec killed by a signal", "exec", id + "-e", "sh", "-c", "kill -9 $$");
         p.at("exec without a command", "exec", id + "-e");
@@ -508,7 +531,7 @@ class PlannerFrontTest {
         // --preserve-fds 2: the container sees fds 3 and 4
         p.fds("run --preserve-fds 2", two, "run", "--preserve-fds", "2", "-b", fds.dir.toString(), id + "-fds");
         for (String c : List.of(id, id + "-d", id + "-r", id + "-bad", id + "-nb", id + "-log", rel, rel + "2", id + "-h",
-                id + "-h2", id + "-fds", id + "-in", id + "-e", id + "-sd", id + "-k"))
+                id + "-h2", id + "-fds", id + "-in", id + "-e", id + "-sd", id + "-k", id + "-in0", id + "-kill", rel + "3", rel + "4"))
             p.note("left: " + c.replace(id, "<ID>"), String.join("\n", leftovers(root, c)));
     }
 
@@ -570,6 +593,8 @@ class PlannerFrontTest {
             assertEquals("from the caller's stdin\n", r.get("run: stdin").out(), m);
             assertEquals(new Res(3, "from process.json\n", ""), r.get("exec --process (relative)"), m);
             assertEquals(137, r.get("exec killed by a signal").code(), m);
+            assertEquals(137, r.get("run killed by a signal").code(), m);
+            assertTrue(p.steps.get("relative --log file").contains("level=error"), m + p.steps.get("relative --log file"));
             assertEquals("pid file: a number, alive true, in the container's cgroup true", p.steps.get("relative pid file"), m);
             assertEquals("pid file: a number, alive true, in the container's cgroup true", p.steps.get("exec -d pid file"), m);
             assertEquals(sleeper.dir + " " + rootfs, p.steps.get("relative: state's bundle and rootfs"), m);
