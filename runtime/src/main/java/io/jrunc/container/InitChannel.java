@@ -139,7 +139,16 @@ final class InitChannel implements AutoCloseable {
     /** Lets the process go on, with the hook states it needs (the second, if any, after Sync.GO_STATE_SEPARATOR). */
     void go(String creating, String created) {
         String text = Sync.GO + creating + (created == null ? "" : Sync.GO_STATE_SEPARATOR + created);
-        sendMessage(sys, sock, text.getBytes(StandardCharsets.UTF_8));
+        try {
+            sendMessage(sys, sock, text.getBytes(StandardCharsets.UTF_8));
+        } catch (LinuxException e) {
+            // A helper that failed after the pid (id maps, rlimits) sent its error and exited: spawn() sees that
+            // from its exit status, but a helper someone else spawned (attach: the planner's front) shows it only
+            // here, as EPIPE. Its error is still in the socket: report that, as spawn() does, not "send: Broken pipe".
+            if (ours) throw e;
+            receive(1000, "after jrunc-init exited", null); // throws the helper's error, or that it exited
+            throw e;
+        }
     }
 
     /**
