@@ -39,7 +39,12 @@ final class Planners {
     static boolean alive(long pid) { return ConformanceBase.alive((int) pid); }
 
     /** Pids of the planners of root: a `__planner` command line with an argument naming root. */
-    static List<Long> of(Path root) {
+    static List<Long> of(Path root) { return find(root, false); }
+
+    /** Pids of the planners of roots under dir. */
+    static List<Long> under(Path dir) { return find(dir, true); }
+
+    private static List<Long> find(Path root, boolean under) {
         Path want = root.toAbsolutePath().normalize();
         List<Long> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
@@ -50,7 +55,8 @@ final class Planners {
                 List<String> argv = cmdline(pid);
                 if (!argv.contains("__planner")) continue;
                 for (String a : argv)
-                    if (a.startsWith("/") && Path.of(a).normalize().equals(want) && alive(pid)) {
+                    if (a.startsWith("/") && (under ? Path.of(a).normalize().startsWith(want) : Path.of(a).normalize().equals(want))
+                            && alive(pid)) {
                         out.add(pid);
                         break;
                     }
@@ -65,12 +71,17 @@ final class Planners {
      * SIGKILLs every planner of root, by pid, until none has been seen for quiet ms (one may still be on its way:
      * the front starts it after its call's JVM has exited); returns how many were killed.
      */
-    static int kill(Path root, long quietMs) throws InterruptedException {
+    static int kill(Path root, long quietMs) throws InterruptedException { return kill(root, false, quietMs); }
+
+    /** As {@link #kill(Path, long)}, for every planner of a root under dir. */
+    static int killUnder(Path dir, long quietMs) throws InterruptedException { return kill(dir, true, quietMs); }
+
+    private static int kill(Path root, boolean under, long quietMs) throws InterruptedException {
         int killed = 0;
         long quietSince = System.nanoTime();
         long giveUp = System.nanoTime() + 10_000_000_000L;
         while ((System.nanoTime() - quietSince) / 1_000_000 < quietMs && System.nanoTime() < giveUp) {
-            List<Long> ps = of(root);
+            List<Long> ps = find(root, under);
             for (long pid : ps) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 killed++;
