@@ -373,7 +373,7 @@ class PlannerFrontTest {
         return "";
     }
 
-    TestBundle sleeper, exit7, bad, hooks, fds, cat, tty, stdin0;
+    TestBundle sleeper, exit7, bad, hooks, fds, cat, tty, stdin0, rlimit;
     Path hookCwd;
 
     void matrixBundles() throws Exception {
@@ -399,6 +399,11 @@ class PlannerFrontTest {
         fds.write();
         cat = bundle("b-cat").args("cat");
         cat.write();
+        rlimit = bundle("b-rlimit").args("true");
+        rlimit.process().putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 1L << 40).put("soft", 1L << 40);
+        rlimit.write();
+        Files.writeString(tmp.resolve("process-rlimit.json"), "{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": {\"uid\": 0, "
+                + "\"gid\": 0}, \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1099511627776, \"soft\": 1099511627776}]}");
         tty = bundle("b-tty").args("true");
         tty.process().put("terminal", true);
         tty.write();
@@ -455,6 +460,10 @@ class PlannerFrontTest {
         // errors: an invalid config, no bundle
         p.at("create invalid config", "create", "-b", bad.dir.toString(), id + "-bad");
         p.at("create missing bundle", "create", "-b", tmp.resolve("no-such-bundle").toString(), id + "-nb");
+        // jrunc-init fails after the container's pid: an rlimit above the caller's hard limit (no CAP_SYS_RESOURCE
+        // here; with it the limit is simply set)
+        p.at("create: rlimit beyond the caller's", "create", "-b", rlimit.dir.toString(), id + "-rl");
+        p.at("run: rlimit beyond the caller's", "run", "-b", rlimit.dir.toString(), id + "-rl");
         p.at("run invalid config", "run", "-b", bad.dir.toString(), id + "-bad");
         // --log FILE --log-format json: the lines go to the file
         Path log = tmp.resolve("log-" + p.mode + ".json");
@@ -507,6 +516,7 @@ class PlannerFrontTest {
         p.at("exec without a command", "exec", id + "-e");
         p.at("exec unknown flag", "exec", "--bogus", id + "-e", "true");
         p.at("exec --process (relative)", "exec", "--process", "process.json", id + "-e");
+        p.at("exec: rlimit beyond the caller's", "exec", "--process", "process-rlimit.json", id + "-e");
         p.at("kill unknown signal", "kill", id + "-e", "BOGUS");
         p.at("kill KILL by number", "kill", id + "-e", "9");
         waitForStatus(id + "-e", "stopped");
@@ -531,7 +541,7 @@ class PlannerFrontTest {
         // --preserve-fds 2: the container sees fds 3 and 4
         p.fds("run --preserve-fds 2", two, "run", "--preserve-fds", "2", "-b", fds.dir.toString(), id + "-fds");
         for (String c : List.of(id, id + "-d", id + "-r", id + "-bad", id + "-nb", id + "-log", rel, rel + "2", id + "-h",
-                id + "-h2", id + "-fds", id + "-in", id + "-e", id + "-sd", id + "-k", id + "-in0", id + "-kill", rel + "3", rel + "4"))
+                id + "-h2", id + "-fds", id + "-in", id + "-e", id + "-sd", id + "-k", id + "-in0", id + "-kill", rel + "3", rel + "4", id + "-rl"))
             p.note("left: " + c.replace(id, "<ID>"), String.join("\n", leftovers(root, c)));
     }
 
