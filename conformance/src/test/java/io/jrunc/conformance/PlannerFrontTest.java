@@ -126,10 +126,17 @@ class PlannerFrontTest {
         }
 
         Call(Path cwd, Map<String, String> env, List<String> fds, List<String> args, Path stdin) throws IOException {
+            this(cwd, env, fds, args, stdin, null);
+        }
+
+        /** shell: commands a shell runs in the caller's process before it execs bin/jrunc (ulimit, ...), or null. */
+        Call(Path cwd, Map<String, String> env, List<String> fds, List<String> args, Path stdin, String shell) throws IOException {
             out = Files.createTempFile(tmp, "out", ".txt");
             err = Files.createTempFile(tmp, "err", ".txt");
             argv = new ArrayList<>();
-            if (stdin == null) {
+            if (shell != null) {
+                argv.addAll(List.of("/bin/sh", "-c", shell + "; exec \"$@\"", "sh"));
+            } else if (stdin == null) {
                 argv.addAll(List.of("/bin/sh", "-c", "exec 0<&-; exec \"$@\"", "sh"));
             } else if (!fds.isEmpty()) {
                 // the shell opens fds 3.. for the runtime (ProcessBuilder passes stdio only)
@@ -901,5 +908,36 @@ class PlannerFrontTest {
         assertEquals(List.of(pid), Planners.of(root), "one planner served them all");
         for (String id : cids) gone(root, id);
         assertEquals(List.of(), strays(List.of()));
+    }
+
+    // =================================================================================================
+    // the runtime-namespace hooks' process attributes
+    // =================================================================================================
+
+    /**
+     * A createRuntime hook runs in its caller's cgroups and with its caller's rlimits and nice value, as with the
+     * direct JVM (and runc), whose hooks are the caller's grandchildren: with the planner, hooks are the planner's
+     * children and get its attributes (its own cgroup /jrunc-planner, out of the caller's memory and pids limits;
+     * the rlimits and nice value of whoever started it).
+     */
+    @Test
+    void hooksRunWithTheCallersCgroupsRlimitsAndNiceValue() throws Exception {
+        TestBundle b = bundle("b-hook-attrs").args("true");
+        b.config.putObject("hooks").putArray("createRuntime").addObject().put("path", "/bin/sh").putArray("args").add("sh")
+                .add("-c").add("cat >/dev/null; echo nofile=$(ulimit -n) nice=$(cut -d' ' -f19 /proc/self/stat); "
+                        + "grep -E ':(memory|pids):' /proc/self/cgroup");
+        b.write();
+        String shell = "ulimit -n 4000; renice -n 3 -p $$ >/dev/null";
+        plannerUp();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String mode : List.of("on", "off")) {
+            String id = newId("hk" + mode);
+            Res r = new Call(tmp, mode.equals("on") ? ON : OFF, List.of(), withRoot("run", "-b", b.dir.toString(), id),
+                    Path.of("/dev/null"), shell).await();
+            assertEquals(0, r.code(), mode + ": " + r);
+            out.put(mode, r.out());
+        }
+        assertTrue(out.get("off").startsWith("nofile=4000 nice=3\n"), "the direct JVM's hook: " + out.get("off"));
+        assertEquals(out.get("off"), out.get("on"), "a hook's cgroups, rlimits and nice value with the planner (on) and without");
     }
 }
