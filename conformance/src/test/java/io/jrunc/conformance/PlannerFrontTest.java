@@ -432,6 +432,7 @@ class PlannerFrontTest {
         p.at("state created", "state", id);
         // the container's cgroups, seen from the host: a relative (here: no) cgroupsPath is under the caller's own
         p.note("cgroups of the init", Files.readString(Path.of("/proc/" + state(root, id).get("pid").asLong() + "/cgroup")));
+        p.note("state dir after create", stateDir(root.resolve(id)));
         p.at("create duplicate id", "create", "-b", sl, id);
         p.at("exec into created", "exec", id, "sh", "-c", "echo created");
         p.at("start", "start", id);
@@ -550,6 +551,27 @@ class PlannerFrontTest {
         for (String c : List.of(id, id + "-d", id + "-r", id + "-bad", id + "-nb", id + "-log", rel, rel + "2", id + "-h",
                 id + "-h2", id + "-fds", id + "-in", id + "-e", id + "-sd", id + "-k", id + "-in0", id + "-kill", rel + "3", rel + "4", id + "-rl"))
             p.note("left: " + c.replace(id, "<ID>"), String.join("\n", leftovers(root, c)));
+    }
+
+    /** A container's state directory: every entry's name, type, mode and (regular files) content, pids and times masked. */
+    static String stateDir(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.sorted().toList();
+        }
+        for (Path f : entries) {
+            String type = Files.isSymbolicLink(f) ? "link" : Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "file"
+                    : Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "dir" : "other";
+            sb.append("-- ").append(f.getFileName()).append(' ').append(type).append(' ')
+                    .append(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS))).append('\n');
+            if (type.equals("file"))
+                sb.append(Files.readString(f).replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "<T>")
+                        .replaceAll("\"(pid|initStartTime)\": ?\\d+", "\"$1\":<N>").replaceAll("(?m)^(pid|starttime) \\d+$", "$1 <N>"))
+                        .append('\n');
+        }
+        return sb.toString();
     }
 
     /** A pid file: one number, a live process in the container's cgroup (the pid itself masked). */
