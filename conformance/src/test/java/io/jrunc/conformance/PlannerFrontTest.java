@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +77,12 @@ class PlannerFrontTest {
     void nothingLeftByThisTest() throws Exception {
         if (tmp == null) return;
         List<String> problems = new ArrayList<>();
+        for (String id : ids)
+            for (Path r : roots)
+                if (Files.exists(r.resolve(id))) { // a test that failed half-way: clean up, and say so
+                    problems.add("left in " + r + ": " + id);
+                    call(tmp, OFF, "--root", r.toString(), "delete", "-f", id);
+                }
         for (String id : ids) problems.addAll(leftovers(root, id));
         ids.clear();
         assertEquals(List.of(), problems);
@@ -688,7 +693,7 @@ class PlannerFrontTest {
         Path off = newRoot("off");
         String idOff = newId("off");
         assertEquals(0, in(off, OFF, "create", "-b", sl, idOff).code());
-        assertEquals(0, in(off, OFF, "run", "-b", e7, idOff + "-r").code() == 7 ? 0 : 1);
+        assertEquals(7, in(off, OFF, "run", "-b", e7, idOff + "-r").code());
         long offAt = System.nanoTime();
 
         // the first create: the direct JVM answers it (there is no planner), and leaves a planner for the root
