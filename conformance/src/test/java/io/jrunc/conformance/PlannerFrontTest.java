@@ -763,8 +763,17 @@ class PlannerFrontTest {
         assertEquals(1, seen.size(), "planners of " + par + ": " + seen);
         assertTrue(awaitSocket(socket(par), true, 10_000));
         assertEquals(7, in(par, ON, "run", "-b", e7, newId("par-served")).code());
+        // the global --no-planner: a running planner is not asked (JRUNC_FRONT_ONLY: nothing answers), and the JVM
+        // accepts the flag
+        List<String> noPlanner = new ArrayList<>(List.of("--root", par.toString(), "--no-planner", "run", "-b", e7));
+        noPlanner.add(newId("no-planner"));
+        assertEquals(FRONT_ONLY_EXIT, new Call(tmp, ON, List.of(), noPlanner).await().code());
+        noPlanner.set(noPlanner.size() - 1, newId("no-planner"));
+        assertEquals(new Res(7, "hi\n", "to-stderr\n"), new Call(tmp, Map.of(), List.of(), noPlanner).await());
 
-        // JRUNC_PLANNER=0 started none, seconds later
+        // --no-planner on a root without a planner: the JVM answers, and starts none
+        assertEquals(7, in(off, Map.of(), "--no-planner", "run", "-b", e7, newId("no-planner-off")).code());
+        // JRUNC_PLANNER=0 and --no-planner started none, seconds later
         while (System.nanoTime() - offAt < 3_000_000_000L) Thread.sleep(50);
         assertEquals(List.of(), Planners.of(off));
         assertFalse(Files.exists(off.resolve("@planner")));
@@ -905,8 +914,13 @@ class PlannerFrontTest {
     // 5. foreground runs in parallel through one planner
     // =================================================================================================
 
+    TestBundle bundleSleeping() throws Exception {
+        matrixBundles();
+        return sleeper;
+    }
+
     @Test
-    void twentyParallelRunsThroughOnePlanner() throws Exception {
+    void twentyParallelRunsAndExecsThroughOnePlanner() throws Exception {
         int n = 20;
         List<TestBundle> bs = new ArrayList<>();
         List<String> cids = new ArrayList<>();
@@ -934,6 +948,25 @@ class PlannerFrontTest {
         }
         assertEquals(List.of(pid), Planners.of(root), "one planner served them all");
         for (String id : cids) gone(root, id);
+        // and 20 parallel execs into one container
+        String ct = newId("par-exec");
+        assertEquals(new Res(0, "", ""), j(ON, "run", "-d", "-b", bundleSleeping().dir.toString(), ct));
+        pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Res>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                fs.add(pool.submit(() -> j(ON, "exec", ct, "sh", "-c", "echo exec " + k + "; exit " + (k + 1))));
+            }
+            for (int i = 0; i < n; i++)
+                assertEquals(new Res(i + 1, "exec " + i + "\n", ""), fs.get(i).get(60, TimeUnit.SECONDS), "exec " + i);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(state(root, ct).get("pid").asLong()), processesOf(ct), "only the init is left in the container");
+        assertEquals(new Res(0, "", ""), j(ON, "delete", "-f", ct));
+        assertEquals(List.of(pid), Planners.of(root), "one planner served them all");
+        gone(root, ct);
         assertEquals(List.of(), strays(List.of()));
     }
 
