@@ -98,6 +98,7 @@ abstract class ConformanceBase {
         // bin/jrunc started a resident planner for each root it created in (docs/planner.md): with the roots gone,
         // kill them (by pid), or each would idle for 30 s and the suite would run a JVM per test beside it
         for (Rt r : used) {
+            if (!r.name.equals("jrunc")) continue; // only bin/jrunc starts planners
             Planners.kill(r.root, 300);
             if (!Planners.of(r.root).isEmpty()) problems.add("planner of " + r.root + " still running: " + Planners.of(r.root));
         }
