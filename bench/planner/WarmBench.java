@@ -96,7 +96,7 @@ public class WarmBench {
         if (planner != null) {
             for (String l : Files.readAllLines(Path.of("/proc/" + planner.pid() + "/status")))
                 if (l.startsWith("VmRSS") || l.startsWith("VmHWM") || l.startsWith("Threads"))
-                    System.out.println("planner after the runs (JIT, AOT cache, SerialGC, no heap limit): " + l.replaceAll("\\s+", " "));
+                    System.out.println("planner after the runs (launch.c's __planner flags): " + l.replaceAll("\\s+", " "));
             planner.destroy();
             planner.waitFor();
         }

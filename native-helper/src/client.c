@@ -449,6 +449,10 @@ static void start_planner(const char *root, const char *self) {
     struct stat st;
     if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) _exit(0); /* a relative --root was made absolute before */
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) _exit(0);
+    /* What the planner will insist on (Server.start): a 0700 directory of ours, no symlink. Checked here too, so
+     * that a root where no planner can run does not get a JVM started in vain by every call. */
+    if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) _exit(0);
+    if ((st.st_mode & 07777) != 0700 && chmod(dir, 0700) < 0) _exit(0);
     int lk = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW, 0600); /* no CLOEXEC: the planner keeps this lock */
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (lk < 0 || fcntl(lk, F_SETLK, &fl) < 0) _exit(0);
@@ -482,9 +486,9 @@ int planner_call(int argc, char **argv, const char *home, const char *self) {
     int s = connect_planner(c.root);
     if (s < 0) {
         close(cwd);
-        /* JRUNC_FRONT_ONLY (tests): the binary exits instead of starting a JVM, the planner's included */
-        const char *front_only = getenv("JRUNC_FRONT_ONLY");
-        if (spawning && !(front_only && *front_only)) start_planner(c.root, self);
+        /* not under JRUNC_FRONT_ONLY (tests): that promises no JVM starts, and a planner is one */
+        const char *only = getenv("JRUNC_FRONT_ONLY");
+        if (spawning && !(only && *only)) start_planner(c.root, self);
         return FALLBACK;
     }
     int sync = -1;

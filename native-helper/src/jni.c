@@ -800,6 +800,57 @@ JNIEXPORT jintArray JNICALL Java_io_jrunc_sys_Native_peerCred(JNIEnv *env, jclas
     return r;
 }
 
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77 /* Linux 6.5 */
+#endif
+
+/*
+ * getsockopt(SO_PEERPIDFD): a pidfd (close-on-exec) of the process that connected, which pins that process
+ * as SO_PEERCRED's pid number cannot; -1 on a kernel without the option (ENOPROTOOPT, before 6.5). Other
+ * errors (the peer already reaped, ...) throw.
+ */
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_peerPidfd(JNIEnv *env, jclass cls, jint fd) {
+    (void)cls;
+    int pidfd = -1;
+    socklen_t l = sizeof(pidfd);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &l) < 0) {
+        if (errno == ENOPROTOOPT) return -1;
+        throw_errno(env, "getsockopt(SO_PEERPIDFD)", errno);
+        return -1;
+    }
+    return pidfd;
+}
+
+/* The "Pid:" line of /proc/self/fdinfo/<pidfd>: the pidfd's process in this pid namespace, -1 once it exited,
+ * 0 if it is in none of ours; -2 if there is no such line (not a pidfd). Throws if the file cannot be read. */
+JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_pidfdPid(JNIEnv *env, jclass cls, jint pidfd) {
+    (void)cls;
+    char path[64], text[1024];
+    snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", (int)pidfd);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw_errno(env, "open /proc/self/fdinfo", errno);
+        return -2;
+    }
+    size_t got = 0;
+    ssize_t r;
+    while (got < sizeof(text) - 1 && (r = read(fd, text + got, sizeof(text) - 1 - got)) != 0) {
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            close(fd);
+            throw_errno(env, "read /proc/self/fdinfo", e);
+            return -2;
+        }
+        got += (size_t)r;
+    }
+    close(fd);
+    text[got] = 0;
+    for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (!strncmp(l, "Pid:", 4)) return (jint)strtol(l + 4, NULL, 10);
+    return -2;
+}
+
 JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_connectUnix(JNIEnv *env, jclass cls, jstring jpath) {
     (void)cls;
     char *path = cstr(env, jpath);

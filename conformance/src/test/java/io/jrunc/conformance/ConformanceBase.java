@@ -95,13 +95,6 @@ abstract class ConformanceBase {
         try (Stream<Path> w = Files.walk(tmp)) {
             w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        // bin/jrunc started a resident planner for each root it created in (docs/planner.md): with the roots gone,
-        // kill them (by pid), or each would idle for 30 s and the suite would run a JVM per test beside it
-        for (Rt r : used) {
-            if (!r.name.equals("jrunc")) continue; // only bin/jrunc starts planners
-            Planners.kill(r.root, 300);
-            if (!Planners.of(r.root).isEmpty()) problems.add("planner of " + r.root + " still running: " + Planners.of(r.root));
-        }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
@@ -145,10 +138,9 @@ abstract class ConformanceBase {
     }
 
     /** Foreground `run` of the bundle; returns the container's stdout. */
-    /** jrunc's own entries of a root (<root>/@seccomp, @criu, @planner): not a container's state. */
+    /** jrunc's compiled-seccomp cache (<root>/@seccomp): not a container's state. */
     static boolean cache(Path p) {
-        // jrunc's own entries of the root: the seccomp cache, the remembered criu version
-        // and the resident planner's socket and lock (@planner)
+        // jrunc's own entries of the root: the seccomp cache, the remembered criu version, the planner's socket
         String n = p.getFileName().toString();
         return n.equals("@seccomp") || n.equals("@criu") || n.equals("@planner");
     }

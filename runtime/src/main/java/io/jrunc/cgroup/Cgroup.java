@@ -19,19 +19,21 @@ public interface Cgroup {
     }
 
     static Cgroup forContainer(String id, String cgroupsPath, Env env) {
-        return Host.current(env.callerCgroup()).forContainer(id, cgroupsPath, env);
+        return Host.current(env.caller()).forContainer(id, cgroupsPath, env);
     }
 
     /**
      * What a cgroup takes from its caller instead of from globals: where its warnings go ("Kernel memory
      * settings are ignored", ...) and whether it is run by the rootless manager (runc's
-     * shouldUseRootlessCgroupManager), which ignores what an unprivileged caller cannot do (device filters),
-     * and the text of the caller's /proc/PID/cgroup, under whose cgroups a relative or empty cgroupsPath goes
-     * (null: this process', as in the CLI, where the JVM is the caller's; the resident planner passes its
-     * front's: its own cgroup is /jrunc-planner).
+     * shouldUseRootlessCgroupManager), which ignores what an unprivileged caller cannot do (device filters).
      */
-    record Env(Consumer<String> warn, boolean rootless, String callerCgroup) {
-        public Env(Consumer<String> warn, boolean rootless) { this(warn, rootless, null); }
+    /*
+     * caller: the process whose cgroups a relative or empty cgroupsPath goes under (runc: its own); 0 is this
+     * process. The resident planner (io.jrunc.planner) serves many callers: it gives each call's front, so a
+     * container is placed beside its caller's cgroup as with the direct CLI, never under the planner's.
+     */
+    record Env(Consumer<String> warn, boolean rootless, int caller) {
+        public Env(Consumer<String> warn, boolean rootless) { this(warn, rootless, 0); }
 
         /** Warnings as logrus-like text on stderr; the root manager. Tests and tools. */
         public static Env stderr() { return new Env(null, false); }

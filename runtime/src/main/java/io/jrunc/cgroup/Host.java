@@ -89,13 +89,13 @@ final class Host {
         return sb.toString();
     }
 
-    static Host current() { return current(null); }
+    static Host current() { return current(0); }
 
-    /** This host, with the own cgroups of the process whose /proc/PID/cgroup text is given (null: this one's). */
-    static Host current(String procCgroup) {
+    /** The layout as this process sees it, with the cgroups of caller (0: this process) as "ours". */
+    static Host current(int caller) {
         try {
-            return new Host(Files.readString(Path.of("/proc/self/mountinfo")),
-                    procCgroup != null ? procCgroup : Files.readString(Path.of("/proc/self/cgroup")), "");
+            String who = caller > 0 ? Integer.toString(caller) : "self";
+            return new Host(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/" + who + "/cgroup")), "");
         } catch (IOException e) {
             throw new JruncException("cannot read the host's cgroup layout: " + e.getMessage(), e);
         }

@@ -29,8 +29,8 @@ final class Cli {
     InitLauncher launcher;
     /** The hooks' cwd and stdout (null: this process'). */
     io.jrunc.hooks.Hooks.Io hookIo;
-    /** The caller's /proc/PID/cgroup text, for new containers' cgroups (null: this process', the caller's in the CLI). */
-    String callerCgroup;
+    /** The planner's caller (the front's pid): its cgroups, not the planner's, place the container. */
+    int caller;
     /** runc's --criu: the criu binary checkpoint and restore run (null: "criu" in PATH). */
     String criu;
     /** Where a foreground run or exec hands over to the C waiter (null: execve in place, as the CLI does). */
@@ -67,7 +67,7 @@ final class Cli {
             });
             if (launcher != null) b.initLauncher(launcher);
             if (hookIo != null) b.hookIo(hookIo);
-            if (callerCgroup != null) b.callerCgroup(callerCgroup);
+            if (caller > 0) b.caller(caller);
             engine = b.build();
         }
         return engine;

@@ -20,6 +20,8 @@ public final class Served {
 
     /** The commands the planner runs; every other one (and help, --version, --debug) goes to the direct JVM. */
     static final Set<String> COMMANDS = Set.of("create", "run", "exec", "start", "delete", "kill", "pause", "resume");
+    /** Environment the planner's own process uses (sd-bus): a call must have the same values to be served. */
+    public static final List<String> PROCESS_ENV = List.of("DBUS_SYSTEM_BUS_ADDRESS", "DBUS_SESSION_BUS_ADDRESS");
     /** The commands that start a process through jrunc-init, which the front must have spawned. */
     static final Set<String> SPAWNING = Set.of("create", "run", "exec");
 
@@ -38,12 +40,12 @@ public final class Served {
 
     /** What a request gives. env: the caller's environment (the default --root reads XDG_RUNTIME_DIR, USER). */
     /** out: the caller's stdout (the hooks' stdout is copied there; null: discarded). */
-    /** callerCgroup: the front's /proc/PID/cgroup text (new containers' cgroups go under the caller's; null: ours). */
+    /** pid: the caller's (the front's), whose cgroups place a container with a relative cgroupsPath; 0 none. */
     public record Call(List<String> argv, List<String> env, Path cwd, java.io.OutputStream out, PrintStream err,
-                       InitLauncher launcher, Path root, int euid, String callerCgroup) {
+                       InitLauncher launcher, Path root, int euid, int pid) {
         public Call(List<String> argv, List<String> env, Path cwd, java.io.OutputStream out, PrintStream err,
                     InitLauncher launcher, Path root, int euid) {
-            this(argv, env, cwd, out, err, launcher, root, euid, null);
+            this(argv, env, cwd, out, err, launcher, root, euid, 0);
         }
     }
 
@@ -84,6 +86,10 @@ public final class Served {
         }
         // the rootless systemd driver reads the caller's session bus from the environment
         if (g.bool("systemd-cgroup") && call.euid() != 0) return Outcome.declined("rootless --systemd-cgroup");
+        // What this process reads from its own environment where the direct JVM reads the caller's: the
+        // bus sd-bus connects to. A caller with another one goes direct (systemd.sh: a bad address must fail).
+        for (String k : PROCESS_ENV)
+            if (!java.util.Objects.equals(env(call.env(), k), System.getenv(k))) return Outcome.declined(k + " differs");
         String root = g.value("root");
         if (root == null) root = io.jrunc.sys.Rootless.defaultRoot(call.euid(), env(call.env(), "XDG_RUNTIME_DIR"), env(call.env(), "USER"));
         Path r = call.cwd().resolve(root).normalize();
@@ -93,7 +99,7 @@ public final class Served {
         log.configure(c.logPath, fmt.equals("json"), false);
         c.cwd = call.cwd();
         c.launcher = call.launcher();
-        c.callerCgroup = call.callerCgroup();
+        c.caller = call.pid();
         c.hookIo = new io.jrunc.hooks.Hooks.Io(call.cwd().toFile(),
                 call.out() != null ? call.out() : java.io.OutputStream.nullOutputStream());
         final int[] pid = {0};

@@ -52,8 +52,8 @@ public final class Engine {
     final InitLauncher launcher;
     /** The hooks' cwd and stdout (null: this process', as in the CLI). */
     final Hooks.Io hookIo;
-    /** The caller's /proc/PID/cgroup text, for new containers' relative cgroup paths (null: this process'). */
-    final String callerCgroup;
+    /** Whose cgroups a relative cgroupsPath goes under (0: this process'; the planner: its caller's). */
+    private final int caller;
     private volatile HostFacts host;
 
     private Engine(Builder b) {
@@ -69,7 +69,7 @@ public final class Engine {
         this.initBinary = b.initBinary;
         this.launcher = b.launcher;
         this.hookIo = b.hookIo;
-        this.callerCgroup = b.callerCgroup;
+        this.caller = b.caller;
         this.host = b.host;
     }
 
@@ -90,9 +90,12 @@ public final class Engine {
         private Path initBinary;
         private InitLauncher launcher;
         private Hooks.Io hookIo;
-        private String callerCgroup;
+        private int caller;
 
         private Builder(Path root) { this.root = root; }
+
+        /** The process whose cgroups a relative or empty cgroupsPath goes under, as runc's own (0: this one). */
+        public Builder caller(int pid) { caller = pid; return this; }
 
         /** The kernel: a fake in unit tests; default the JNI library. */
         public Builder kernel(Linux l) { sys = l; return this; }
@@ -119,11 +122,6 @@ public final class Engine {
         public Builder initLauncher(InitLauncher l) { launcher = l; return this; }
         /** The runtime-namespace hooks' cwd and stdout, when they are not this process' (the planner's callers). */
         public Builder hookIo(Hooks.Io io) { hookIo = io; return this; }
-        /**
-         * The caller's /proc/PID/cgroup text when the caller is another process (the planner's front): a relative
-         * or empty cgroupsPath goes under the caller's cgroups, as with the CLI, not under this process'.
-         */
-        public Builder callerCgroup(String procCgroup) { callerCgroup = procCgroup; return this; }
         public Engine build() { return new Engine(this); }
     }
 
@@ -167,7 +165,7 @@ public final class Engine {
 
     Path initBinary() { return initBinary != null ? initBinary : io.jrunc.sys.Home.initBinary(); }
 
-    Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups(), callerCgroup); }
+    Cgroup.Env cgroupEnv() { return new Cgroup.Env(warn, rootlessCgroups(), caller); }
 
     HostFacts host() {
         HostFacts h = host;

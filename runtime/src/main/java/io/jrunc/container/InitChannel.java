@@ -142,13 +142,29 @@ final class InitChannel implements AutoCloseable {
         try {
             sendMessage(sys, sock, text.getBytes(StandardCharsets.UTF_8));
         } catch (LinuxException e) {
-            // A helper that failed after the pid (id maps, rlimits) sent its error and exited: spawn() sees that
-            // from its exit status, but a helper someone else spawned (attach: the planner's front) shows it only
-            // here, as EPIPE. Its error is still in the socket: report that, as spawn() does, not "send: Broken pipe".
-            if (ours) throw e;
-            receive(1000, "after jrunc-init exited", null); // throws the helper's error, or that it exited
+            // Attached (the planner): nobody here waited for the helper, which may have failed after the
+            // clone (rlimits, id maps), announced the pid, sent its error and closed the socket: that error,
+            // still queued, is the reason, not the EPIPE (spawn() reads it when the helper's status says so).
+            String queued = queuedError();
+            if (queued != null) throw new JruncException(queued);
             throw e;
         }
+    }
+
+    /** An `error` message already queued on the socket (its sender gone), or null. */
+    private String queuedError() {
+        for (int i = 0; i < 4; i++) {
+            byte[] m;
+            try {
+                m = sys.recv(sock, 0);
+            } catch (LinuxException e) {
+                return null;
+            }
+            if (m == null) return null;
+            String s = new String(m, StandardCharsets.UTF_8);
+            if (s.startsWith(Sync.ERROR_PREFIX)) return s.substring(Sync.ERROR_PREFIX.length());
+        }
+        return null;
     }
 
     /**

@@ -34,6 +34,11 @@ public final class Server {
     public static final String LOCK = "lock";
     /** Longest wait for the rest of a request once a connection is accepted. */
     static final int READ_TIMEOUT_MS = 5_000;
+    /**
+     * Longest accept wait: this often the planner checks that its socket is still the one it bound (a test
+     * that removes its temporary root, or anyone replacing the socket, ends the planner within this time).
+     */
+    static final int CHECK_MS = 1_000;
     private static final List<String> NAMESPACES = List.of("mnt", "pid", "user");
 
     private final Linux sys;
@@ -53,6 +58,10 @@ public final class Server {
     private FileChannel lockFile;
     private FileLock lock;
     private int listen = -1;
+    /** {st_dev, st_ino} of the socket file this planner bound (null before start). */
+    private long[] bound;
+    /** Set when the socket file went away or was replaced: the planner left without unlinking anything. */
+    volatile boolean orphaned;
 
     /** uid, gid: the only peer credentials accepted (this process' own in production). */
     public Server(Linux sys, Path root, long idleMs, int uid, int gid) {
@@ -79,7 +88,7 @@ public final class Server {
         Linux sys = Linux.get();
         Server s = new Server(sys, Path.of(root), idle, sys.geteuid(), gid());
         if (!s.start()) return 0; // another planner holds this root
-        if (sys.geteuid() == 0) leaveCallerCgroup(sys);
+        if (sys.geteuid() == 0) leaveCallerCgroup(sys, s.root);
         s.serve();
         return 0;
     }
@@ -121,25 +130,43 @@ public final class Server {
             // under the lock no other planner uses the socket: a leftover is a dead planner's
             Files.deleteIfExists(socketPath());
             listen = sys.listenUnix(socketPath().toString(), 128);
+            bound = fileKey(socketPath());
+            if (bound == null) throw new JruncException("planner: " + socketPath() + " vanished as it was bound");
             return true;
         } catch (IOException e) {
             throw new JruncException("planner: " + e.getMessage(), e);
         }
     }
 
-    /** Accepts until idle for idleMs with no request running; then removes the socket and returns. */
+    /**
+     * Accepts until idle for idleMs with no request running, then removes the socket and returns; or until the
+     * socket file is no longer the one it bound (root removed, socket replaced), checked at least every
+     * {@link #CHECK_MS}: then it stops listening and releases the lock at once, unlinks nothing, creates
+     * nothing, and returns when the requests in progress are done.
+     */
     public void serve() {
         try {
+            long checked = System.nanoTime();
             while (true) {
+                if (System.nanoTime() - checked >= CHECK_MS * 1_000_000L) {
+                    checked = System.nanoTime();
+                    if (!socketIsOurs()) {
+                        orphaned = true;
+                        break;
+                    }
+                }
                 long idleFor = (System.nanoTime() - lastDone.get()) / 1_000_000;
                 long w = active.get() > 0 ? Math.max(idleMs, 100) : idleMs - idleFor;
-                int wait = (int) Math.min(Integer.MAX_VALUE, w);
-                if (active.get() == 0 && wait <= 0) break;
+                if (active.get() == 0 && w <= 0) break;
+                int wait = (int) Math.min(CHECK_MS, w);
                 int c;
                 try {
                     c = sys.accept(listen, wait);
                 } catch (LinuxException e) {
-                    if (e.errno() == 110) continue; // ETIMEDOUT: look at the idle time again
+                    if (e.errno() == 110) { // ETIMEDOUT: look at the socket file and the idle time again
+                        checked = System.nanoTime() - CHECK_MS * 1_000_000L;
+                        continue;
+                    }
                     throw e;
                 }
                 if (stopping) {
@@ -159,6 +186,33 @@ public final class Server {
         } finally {
             stop();
         }
+        if (orphaned) {
+            // a request in progress finishes (it fails, its root being gone) rather than being cut short
+            while (active.get() > 0) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The socket file at socketPath is still the one this planner bound (same device and inode). */
+    boolean socketIsOurs() {
+        long[] now = fileKey(socketPath());
+        return bound != null && now != null && now[0] == bound[0] && now[1] == bound[1];
+    }
+
+    /** {st_dev, st_ino} of path (not following a symlink), or null if it cannot be read. */
+    static long[] fileKey(Path p) {
+        try {
+            java.util.Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+            return new long[]{((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue()};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private volatile boolean stopping;
@@ -166,6 +220,7 @@ public final class Server {
     /** Makes {@link #serve} return now (it is woken by a connection of its own). */
     public void shutdown() {
         stopping = true;
+        if (!socketIsOurs()) return; // not listening any more, or the socket is another planner's
         try {
             sys.close(sys.connectUnix(socketPath().toString()));
         } catch (RuntimeException ignored) {
@@ -173,9 +228,14 @@ public final class Server {
         }
     }
 
-    /** Removes the socket first (new callers fall back at once), then closes it (queued ones get EOF: fall back). */
+    /**
+     * Removes the socket first (new callers fall back at once), then closes it (queued ones get EOF: fall back),
+     * then releases the lock. The socket file is removed only if it is still the one this planner bound.
+     */
     public void stop() {
-        try { Files.deleteIfExists(socketPath()); } catch (IOException ignored) { }
+        if (socketIsOurs()) {
+            try { Files.deleteIfExists(socketPath()); } catch (IOException ignored) { }
+        }
         if (listen >= 0) {
             sys.close(listen);
             listen = -1;
@@ -216,7 +276,7 @@ public final class Server {
                     refused.incrementAndGet();
                     return;
                 }
-                Protocol.Reply reply = handle(req, fds, callerCgroup(fd));
+                Protocol.Reply reply = handle(req, fds);
                 if (reply.kind() == Protocol.FALLBACK) declined.incrementAndGet();
                 else served.incrementAndGet();
                 write(fd, Protocol.encode(reply));
@@ -253,12 +313,11 @@ public final class Server {
             return r;
         }
 
-        private Protocol.Reply handle(Protocol.Request req, int[] fds, String callerCgroup) {
+        private Protocol.Reply handle(Protocol.Request req, int[] fds) {
             if (req.fd(Protocol.ROLE_CWD) < 0 || req.fd(Protocol.ROLE_STDERR) < 0) return Protocol.Reply.fallback("no cwd or stderr fd");
             if (req.umask() != umask) return Protocol.Reply.fallback("umask " + Integer.toOctalString(req.umask()));
             Path cwd = CwdFd.path(fds[req.fd(Protocol.ROLE_CWD)]);
             if (cwd == null) return Protocol.Reply.fallback("the caller's cwd has no path here");
-            if (callerCgroup == null) return Protocol.Reply.fallback("the caller's cgroups are unreadable");
             int errFd = fds[req.fd(Protocol.ROLE_STDERR)];
             fds[req.fd(Protocol.ROLE_STDERR)] = -1; // the stream owns it now
             int initIndex = req.fd(Protocol.ROLE_INIT);
@@ -273,7 +332,9 @@ public final class Server {
             try (PrintStream err = new PrintStream(new FileOutputStream(sys.fileDescriptor(errFd, false)), false);
                  java.io.OutputStream out = outFd < 0 ? java.io.OutputStream.nullOutputStream()
                          : new FileOutputStream(sys.fileDescriptor(outFd, false))) {
-                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, out, err, init, root, uid, callerCgroup),
+                // the front's pid: its cgroups place a container with a relative cgroupsPath (runc: the caller's own)
+                int caller = sys.peerCred(fd)[0];
+                Served.Outcome o = Served.run(new Served.Call(req.argv(), req.env(), cwd, out, err, init, root, uid, caller),
                         new Runnable() {
                             @Override public void run() { write(fd, Protocol.ACK); }
                         });
@@ -287,16 +348,27 @@ public final class Server {
         }
     }
 
-    /** The cgroup the planner moves to (cgroupfs, every hierarchy; docs/planner.md, "Lifecycle"). */
+    /** The cgroup the planner moves to without systemd (cgroupfs, every hierarchy; docs/planner.md, "Where it runs"). */
     static final String CGROUP = "/jrunc-planner";
 
     /**
      * Out of the cgroup of the caller that started it (a containerd shim's or conmon's unit: stopping that
-     * unit must not take the planner down with it, nor its memory be charged there) into its own: a
-     * cgroup of its own under the root of every hierarchy, with no limits. Failure is a warning: the
-     * planner then stays where it was started.
+     * unit must not take the planner down with it, nor its memory be charged there) into its own. Where
+     * systemd manages the cgroups (/run/systemd/system), a transient scope {@link #scopeName} in system.slice:
+     * a cgroup systemd did not make would be one it does not know of; the scope goes when the planner exits.
+     * Without systemd, or when the scope cannot be started: a cgroup of its own under the root of every
+     * hierarchy ({@link #CGROUP}), with no limits. Failure is a warning: the planner then stays where it was
+     * started.
      */
-    static void leaveCallerCgroup(Linux sys) {
+    static void leaveCallerCgroup(Linux sys, Path root) {
+        if (Files.isDirectory(Path.of("/run/systemd/system"))) {
+            try {
+                io.jrunc.cgroup.systemd.SystemdCgroup.startScope(scopeName(root), "jrunc planner of " + root, sys.getpid());
+                return;
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("jrunc planner: no systemd scope, using " + CGROUP + ": " + e.getMessage());
+            }
+        }
         try {
             io.jrunc.cgroup.Cgroup cg = io.jrunc.cgroup.Cgroup.forContainer("jrunc-planner", CGROUP, io.jrunc.cgroup.Cgroup.Env.stderr());
             cg.create();
@@ -306,29 +378,76 @@ public final class Server {
         }
     }
 
-    /**
-     * The peer's /proc/PID/cgroup (SO_PEERCRED's pid; the front waits for the reply, so it is there), or null. A
-     * new container's relative or empty cgroupsPath goes under its caller's cgroups, as when the front execs the
-     * direct JVM in its own place; under the planner's own (/jrunc-planner) it would escape the caller's limits.
-     */
-    String callerCgroup(int fd) {
+    /** The planner's scope under systemd: jrunc-planner-{first 12 hex digits of SHA-256 of the absolute root}.scope. */
+    static String scopeName(Path root) {
         try {
-            return Files.readString(Path.of("/proc/" + sys.peerCred(fd)[0] + "/cgroup"));
-        } catch (IOException | RuntimeException e) {
-            return null;
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(root.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "jrunc-planner-" + java.util.HexFormat.of().formatHex(h, 0, 6) + ".scope";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
         }
     }
 
-    /** Why this peer is refused (SO_PEERCRED: another uid or gid; other namespaces), or null. */
+    /**
+     * Why this peer is refused (SO_PEERCRED: another uid or gid; other namespaces; narrower confinement), or null.
+     * The /proc/PID checks go by SO_PEERCRED's pid number, which names another process if the peer exited and
+     * its pid was reused before they are done; so where the kernel has SO_PEERPIDFD (Linux 6.5+) the peer is
+     * pinned by a pidfd taken first, and after the checks it must still be alive (pidfd_send_signal 0: a pid
+     * cannot be reused while its process lives, so every /proc read was of the peer) and be that pid (the
+     * pidfd's fdinfo). Older kernels: the pid alone, as before.
+     */
     String peerRefusal(int fd) {
         int[] cred = sys.peerCred(fd);
         if (cred[1] != uid || cred[2] != gid) return "peer uid " + cred[1] + " gid " + cred[2];
+        int pidfd;
+        try {
+            pidfd = sys.peerPidfd(fd);
+        } catch (LinuxException e) {
+            return "peer gone: " + e.getMessage();
+        }
+        try {
+            String why = procRefusal(cred[0]);
+            if (why != null) return why;
+            Runnable hook = afterProcChecks;
+            if (hook != null) hook.run();
+            if (pidfd < 0) return null;
+            pidfdChecks.incrementAndGet();
+            return stillThePeer(pidfd, cred[0]);
+        } finally {
+            if (pidfd >= 0) sys.close(pidfd);
+        }
+    }
+
+    /** Tests: runs between the /proc checks of a peer and the pidfd's confirmation. */
+    volatile Runnable afterProcChecks;
+    /** Peers confirmed through SO_PEERPIDFD (tests: 0 on a kernel without it). */
+    final AtomicInteger pidfdChecks = new AtomicInteger();
+
+    /** The /proc/PID checks of a peer: its namespaces and its confinement. */
+    private String procRefusal(int pid) {
         for (int i = 0; i < ns.length; i++) {
-            String theirs = nsId(Integer.toString(cred[0]), NAMESPACES.get(i));
+            String theirs = nsId(Integer.toString(pid), NAMESPACES.get(i));
             if (theirs == null || !theirs.equals(ns[i])) return "peer in another " + NAMESPACES.get(i) + " namespace";
         }
-        Confinement c = Confinement.of(Integer.toString(cred[0]));
+        Confinement c = Confinement.of(Integer.toString(pid));
         return c == null || own == null ? "peer's status unreadable" : c.narrowerThan(own);
+    }
+
+    /** Null if pidfd's process is alive and is pid in this pid namespace; else why not. */
+    String stillThePeer(int pidfd, int pid) {
+        try {
+            sys.pidfdSendSignal(pidfd, 0);
+        } catch (LinuxException e) {
+            return "peer exited during the check";
+        }
+        int p;
+        try {
+            p = sys.pidfdPid(pidfd);
+        } catch (LinuxException e) {
+            return "peer's pidfd unreadable: " + e.getMessage();
+        }
+        return p == pid ? null : "peer's pidfd names pid " + p + ", not " + pid;
     }
 
     private void write(int sock, byte[] b) {

@@ -49,6 +49,8 @@ final class JniLinux implements Linux {
     }
     @Override public int sendFds(int fd, byte[] buf, int off, int len, int[] fds) { return Native.sendFds(fd, buf, off, len, fds); }
     @Override public int[] peerCred(int fd) { return Native.peerCred(fd); }
+    @Override public int peerPidfd(int fd) { return Native.peerPidfd(fd); }
+    @Override public int pidfdPid(int pidfd) { return Native.pidfdPid(pidfd); }
     @Override public int connectUnix(String path) { return Native.connectUnix(path); }
     @Override public int accept(int fd, int timeoutMs) { return Native.accept(fd, timeoutMs); }
     @Override public java.io.FileDescriptor fileDescriptor(int fd, boolean dup) { return Native.fileDescriptor(fd, dup); }

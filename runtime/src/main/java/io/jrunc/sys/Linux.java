@@ -59,6 +59,24 @@ public interface Linux {
     default int sendFds(int fd, byte[] buf, int off, int len, int[] fds) { throw new UnsupportedOperationException("sendFds"); }
     /** SO_PEERCRED of a connected unix socket: {pid, uid, gid}. */
     default int[] peerCred(int fd) { throw new UnsupportedOperationException("peerCred"); }
+    /**
+     * SO_PEERPIDFD of a connected unix socket: a pidfd of the peer process (close it), or -1 where the kernel has
+     * no such option (Linux before 6.5; and this default). Throws if the peer cannot be had (already reaped).
+     */
+    default int peerPidfd(int fd) { return -1; }
+    /**
+     * The process a pidfd refers to, as /proc/self/fdinfo/PIDFD's "Pid:" line gives it (Linux 5.10+): its pid in
+     * this pid namespace, -1 once it has exited, 0 if it is in no pid namespace of ours; -2 without such a line.
+     */
+    default int pidfdPid(int pidfd) {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(Path.of("/proc/self/fdinfo/" + pidfd)))
+                if (l.startsWith("Pid:")) return Integer.parseInt(l.substring(4).trim());
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new LinuxException("read /proc/self/fdinfo/" + pidfd, 5, String.valueOf(e.getMessage()));
+        }
+        return -2;
+    }
     /** A stream socket connected to the unix socket at path. */
     default int connectUnix(String path) { throw new UnsupportedOperationException("connectUnix"); }
 

@@ -104,6 +104,15 @@ final class Native {
     /** getsockopt(SO_PEERCRED): {pid, uid, gid} of the peer as it was at connect(2). */
     static native int[] peerCred(int fd);
 
+    /**
+     * getsockopt(SO_PEERPIDFD): a pidfd (CLOEXEC) of the peer that connected; -1 if the kernel lacks the option
+     * (before Linux 6.5); throws for other errors (the peer already reaped).
+     */
+    static native int peerPidfd(int fd);
+
+    /** The "Pid:" of /proc/self/fdinfo/PIDFD: the pid here, -1 once the process exited, 0 in no pid namespace of ours; -2 no such line. */
+    static native int pidfdPid(int pidfd);
+
     /** socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC) connected to path; returns the fd. */
     static native int connectUnix(String path);
 

@@ -493,6 +493,22 @@ class EngineTest {
         }
 
         @Test
+        void throughAPlannerTheHelpersErrorAfterTheCloneIsReportedNotTheBrokenPipe() {
+            // The planner attaches to a helper the front spawned and does not wait for it: the helper's error,
+            // sent after the pid and before it closed the socket, is still queued when "go" fails with EPIPE.
+            sys.script(sys.pid(INIT_PID).then(() -> sys.exit(INIT_PID, Signals.SIGKILL)),
+                    msg("error setrlimit RLIMIT_NOFILE: Operation not permitted"));
+            int[] sp = sys.socketpair();
+            sys.failOn("send", 2, 32 /* EPIPE */);
+            Engine e = Engine.builder(root).kernel(sys).cgroups(cgroups).warnings(warnings::add).initLauncher(() -> sp[0]).build();
+            JruncException x = assertThrows(JruncException.class, () -> e.create(CreateOptions.of("c1", bundle())));
+            assertEquals("setrlimit RLIMIT_NOFILE: Operation not permitted", x.getMessage());
+            assertTrue(sys.calls("spawn").isEmpty(), "the front spawned the helper, not the engine: " + sys.calls());
+            assertCgroupDestroyed("c1");
+            assertFalse(java.nio.file.Files.exists(root.resolve("c1")), "no state dir");
+        }
+
+        @Test
         void initClosesTheSocketBeforeItsPid() {
             sys.script(eof());
             JruncException x = assertThrows(JruncException.class, () -> engine().create(CreateOptions.of("c1", bundle())));

@@ -91,6 +91,121 @@ class ServerTest {
         assertTrue(Files.readString(tmp.resolve("k.err")).contains("level=error msg=\"container does not exist\""),
                 Files.readString(tmp.resolve("k.err")));
         assertEquals(1, s.served.get());
+        assertEquals(kernelHasPeerPidfd() ? 1 : 0, s.pidfdChecks.get(), "the peer confirmed through SO_PEERPIDFD where the kernel has it");
+    }
+
+    /** SO_PEERPIDFD came with Linux 6.5 (this VM: 6.18; the Debian 12 guest: 6.1). */
+    static boolean kernelHasPeerPidfd() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(v[0]), minor = Integer.parseInt(v[1]);
+        return major > 6 || major == 6 && minor >= 5;
+    }
+
+    @Test
+    void peerPidfdNamesTheConnectingProcess() throws Exception {
+        Path sock = tmp.resolve("s");
+        int l = sys.listenUnix(sock.toString(), 1);
+        open.add(l);
+        int c = sys.connectUnix(sock.toString());
+        open.add(c);
+        int a = sys.accept(l, 5_000);
+        open.add(a);
+        int pidfd = sys.peerPidfd(a);
+        if (!kernelHasPeerPidfd()) {
+            assertEquals(-1, pidfd, "a kernel before 6.5: no SO_PEERPIDFD, the pid alone is checked");
+            return;
+        }
+        assertTrue(pidfd >= 0);
+        open.add(pidfd);
+        int me = (int) ProcessHandle.current().pid();
+        assertEquals(me, sys.pidfdPid(pidfd));
+        Server s = new Server(sys, tmp.resolve("r"), 1000, uid(), gid());
+        assertNull(s.stillThePeer(pidfd, me));
+        assertEquals("peer's pidfd names pid " + me + ", not " + (me + 1), s.stillThePeer(pidfd, me + 1));
+    }
+
+    @Test
+    void aReapedProcessIsNotThePeerAnyMore() throws Exception {
+        // pidfd_open (5.3+), so this runs on every kernel: the confirmation itself
+        Process p = new ProcessBuilder("sleep", "100").start();
+        int pid = (int) p.pid();
+        int pidfd = sys.pidfdOpen(pid);
+        open.add(pidfd);
+        // Linux's default pidfdPid (Java, for a Linux without the JNI one) reads the same line as libjrunc's
+        Linux defaults = (Linux) java.lang.reflect.Proxy.newProxyInstance(Linux.class.getClassLoader(), new Class<?>[]{Linux.class},
+                (proxy, m, args) -> {
+                    if (m.isDefault()) return java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, args);
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        assertEquals(pid, sys.pidfdPid(pidfd));
+        assertEquals(pid, defaults.pidfdPid(pidfd));
+        Server s = new Server(sys, tmp.resolve("r"), 1000, uid(), gid());
+        assertNull(s.stillThePeer(pidfd, pid));
+        p.destroyForcibly();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS)); // reaped: its pid may be reused from now on
+        assertEquals("peer exited during the check", s.stillThePeer(pidfd, pid));
+        assertEquals(-1, sys.pidfdPid(pidfd), "fdinfo's Pid of an exited process");
+        assertEquals(-1, defaults.pidfdPid(pidfd));
+        int nul = sys.open(Path.of("/dev/null"), Linux.O_RDONLY, 0);
+        open.add(nul);
+        assertEquals(-2, sys.pidfdPid(nul), "not a pidfd");
+        assertEquals(-2, defaults.pidfdPid(nul));
+    }
+
+    @Test
+    void aPeerThatExitsDuringTheCheckIsRefusedWhereTheKernelCanTell() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 plays the peer");
+        Path root = tmp.resolve("root");
+        Server s = serve(root, 60_000, uid());
+        java.util.concurrent.atomic.AtomicReference<Process> peer = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
+        // between the /proc checks (of the live peer) and the confirmation, the peer dies and is reaped: its pid
+        // could now be anyone's
+        s.afterProcChecks = () -> {
+            try {
+                Process p;
+                while ((p = peer.get()) == null) Thread.sleep(1);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                checked.countDown();
+            }
+        };
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\ntime.sleep(100)",
+                s.socketPath().toString()).redirectErrorStream(true).start();
+        peer.set(p);
+        try {
+            assertTrue(checked.await(30, TimeUnit.SECONDS), "the peer never connected");
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 500 && s.refused.get() == 0; i++) Thread.sleep(10);
+            assertEquals(1, s.refused.get());
+            if (kernelHasPeerPidfd()) {
+                assertEquals("peer exited during the check", s.lastRefusal);
+                assertEquals(1, s.pidfdChecks.get());
+            } else {
+                // without SO_PEERPIDFD the dead peer passes the check; its request never comes
+                assertEquals("EOF in the request", s.lastRefusal);
+                assertEquals(0, s.pidfdChecks.get());
+            }
+            assertEquals(0, s.served.get());
+        } finally {
+            if (p.isAlive()) p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void scopeNameIsPerRoot() throws Exception {
+        String a = Server.scopeName(Path.of("/run/jrunc"));
+        // printf %s /run/jrunc | sha256sum | cut -c1-12 (what the guest's planner.sh computes)
+        String want = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("/run/jrunc".getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+        assertEquals("jrunc-planner-" + want + ".scope", a);
+        assertEquals(a, Server.scopeName(Path.of("/run/x/../jrunc")), "the normalised root");
+        assertNotEquals(a, Server.scopeName(Path.of("/run/jrunc2")));
+        assertTrue(a.matches("jrunc-planner-[0-9a-f]{12}\\.scope"), a);
     }
 
     @Test
@@ -168,6 +283,65 @@ class ServerTest {
         next.stop();
     }
 
+    /** Whether this process holds a lock on the file with this inode (/proc/locks: "N: POSIX ADVISORY WRITE PID MAJ:MIN:INO ..."). */
+    static boolean lockHeld(long pid, long ino) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length > 5 && f[4].equals(Long.toString(pid)) && f[5].endsWith(":" + ino)) return true;
+        }
+        return false;
+    }
+
+    static void deleteTree(Path p) throws Exception {
+        try (var w = Files.walk(p)) {
+            for (Path q : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
+    @Test
+    void exitsWithinASecondWhenItsRootIsRemoved() throws Exception {
+        Path root = tmp.resolve("gone");
+        Server s = serve(root, 60_000, uid());
+        long me = ProcessHandle.current().pid();
+        long lockIno = (Long) Files.getAttribute(root.resolve(Server.DIR).resolve(Server.LOCK), "unix:ino");
+        assertTrue(lockHeld(me, lockIno), "the lock is held while serving");
+        assertEquals(Protocol.DONE, TestFront.call(sys, s.socketPath(), tmp, stdio("g"),
+                List.of("--root", root.toString(), "kill", "x", "KILL"), null).reply().kind());
+        long t0 = System.nanoTime();
+        deleteTree(root); // what a test does with its temporary --root
+        serving.join(5_000);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertFalse(serving.isAlive(), "still serving 5 s after its root was removed (idle time 60 s)");
+        assertTrue(ms < 2_000, "left " + ms + " ms after its root was removed");
+        assertTrue(s.orphaned);
+        assertFalse(lockHeld(me, lockIno), "the lock was released");
+        assertFalse(Files.exists(root), "the root was made again");
+    }
+
+    @Test
+    void exitsWhenItsSocketIsReplacedAndLeavesTheNewOne() throws Exception {
+        Path root = tmp.resolve("replaced");
+        Server s = serve(root, 60_000, uid());
+        Path sock = s.socketPath();
+        Files.delete(sock);
+        int other = sys.listenUnix(sock.toString(), 1); // another planner's socket, say
+        open.add(other);
+        long ino = (Long) Files.getAttribute(sock, "unix:ino");
+        serving.join(5_000);
+        assertFalse(serving.isAlive(), "still serving 5 s after its socket was replaced");
+        assertTrue(s.orphaned);
+        assertTrue(Files.exists(sock), "the replacement was unlinked");
+        assertEquals(ino, (Long) Files.getAttribute(sock, "unix:ino"));
+        assertTrue(Files.exists(root.resolve(Server.DIR).resolve(Server.LOCK)));
+        Server next = new Server(sys, root, 1000, uid(), gid());
+        try {
+            // the lock is free again: a planner started now would take the root
+            assertTrue(next.start());
+        } finally {
+            next.stop();
+        }
+    }
+
     @Test
     void declinedCallsChangeNothing() throws Exception {
         Path root = tmp.resolve("root");
@@ -181,6 +355,12 @@ class ServerTest {
             assertEquals(Protocol.FALLBACK, a.reply().kind(), argv.toString());
             assertFalse(a.acked(), argv + ": declined before it was taken");
         }
+        // a caller whose D-Bus address differs from the planner's (sd-bus reads the planner's own environment)
+        TestFront.Answer bus = TestFront.call(sys, s.socketPath(), tmp, stdio("d"), List.of("--root", r, "kill", "x", "KILL"), null,
+                List.of("PATH=/usr/bin:/bin", "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus"));
+        assertEquals(Protocol.FALLBACK, bus.reply().kind());
+        assertEquals("DBUS_SYSTEM_BUS_ADDRESS differs", bus.reply().message());
+        assertFalse(bus.acked());
         assertEquals("", Files.readString(tmp.resolve("d.err")));
         assertFalse(Files.exists(tmp.resolve("another")));
         assertFalse(Files.exists(tmp.resolve("b")));

@@ -17,6 +17,13 @@ final class TestFront {
 
     /** stdio: fds for the call's 0, 1, 2 (also the container's); init: spawn jrunc-init (create/run/exec). */
     static Answer call(Linux sys, Path socket, Path cwd, int[] stdio, List<String> argv, Path initBinary) {
+        // as the C front: the whole environment; here PATH and what the planner compares with its own
+        List<String> env = new ArrayList<>(List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
+        for (String k : io.jrunc.cli.Served.PROCESS_ENV) if (System.getenv(k) != null) env.add(k + "=" + System.getenv(k));
+        return call(sys, socket, cwd, stdio, argv, initBinary, env);
+    }
+
+    static Answer call(Linux sys, Path socket, Path cwd, int[] stdio, List<String> argv, Path initBinary, List<String> env) {
         // connect first: with no planner the front falls back before it has spawned anything
         int conn;
         try {
@@ -53,7 +60,7 @@ final class TestFront {
         int[] f = new int[fds.size()];
         for (int i = 0; i < f.length; i++) f[i] = fds.get(i);
         try {
-            byte[] frame = Protocol.encode(new Protocol.Request(umask(), r, argv, List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin")));
+            byte[] frame = Protocol.encode(new Protocol.Request(umask(), r, argv, env));
             try {
                 sendAll(sys, conn, frame, f);
             } catch (io.jrunc.sys.LinuxException e) {

@@ -279,6 +279,45 @@ public final class SystemdCgroup implements Cgroup {
         }
     }
 
+    /**
+     * Moves pid into a transient scope unit of its own (StartTransientUnit with PIDs=, Slice=system.slice, on the
+     * system bus), waiting for the job: the planner's place under systemd (docs/planner.md, "Where it runs"), out
+     * of the unit that started it. The scope goes when its last process exits. A unit of that name left failed
+     * is reset and the start tried once more; any other failure throws (the caller falls back).
+     */
+    public static void startScope(String unit, String description, int pid) {
+        SdBus.load();
+        long bus;
+        try {
+            bus = SdBus.open(false);
+        } catch (BusException e) {
+            throw new JruncException("cannot connect to systemd on the system bus: " + e.getMessage(), e);
+        }
+        try {
+            byte[] props = Property.encode(List.of(Property.str("Description", description), Property.str("Slice", "system.slice"),
+                    new Property("PIDs", "au", new int[]{pid})));
+            String r;
+            try {
+                r = SdBus.startTransientUnit(bus, unit, props, JOB_TIMEOUT_MS);
+            } catch (BusException e) {
+                if (!e.name().equals("org.freedesktop.systemd1.UnitExists"))
+                    throw new JruncException("unable to start systemd unit " + unit + ": " + e.getMessage() + " (" + e.name() + ")", e);
+                try { SdBus.resetFailedUnit(bus, unit); } catch (BusException ignored) { }
+                try {
+                    r = SdBus.startTransientUnit(bus, unit, props, JOB_TIMEOUT_MS);
+                } catch (BusException again) {
+                    throw new JruncException("unable to start systemd unit " + unit + ": " + again.getMessage() + " (" + again.name() + ")", again);
+                }
+            }
+            if (!r.equals("done")) {
+                try { SdBus.resetFailedUnit(bus, unit); } catch (BusException ignored) { }
+                throw new JruncException("error creating systemd unit " + unit + ": job " + r);
+            }
+        } finally {
+            SdBus.close(bus);
+        }
+    }
+
     @Override public Map<String, Object> stats() { return fs.stats(); }
 
     @Override public long oomKillCount() { return fs.oomKillCount(); }
