@@ -18,6 +18,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,25 @@ bool launch_jar(const char *home, char *jar, size_t size) {
     return (size_t)snprintf(jar, size, "%s/lib/jrunc.jar", home) < size && is_file(jar);
 }
 
+/*
+ * A closed stdin, stdout or stderr becomes /dev/null before anything else opens a file: the JVM's first open
+ * (its lib/modules) would otherwise take fd 0 and jrunc-init would hand it to the container as its stdin, a host
+ * file the container's root could reopen for writing through /proc/self/fd/0; and the planner's front and the
+ * direct JVM give the container the same stdio.
+ */
+static void open_standard_fds(void) {
+    for (int fd = 0; fd < 3; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+        int n = open("/dev/null", O_RDWR); /* the lowest free fd: this one */
+        if (n >= 0 && n != fd) {
+            dup2(n, fd);
+            close(n);
+        }
+    }
+}
+
 int main(int argc, char **argv) {
+    open_standard_fds();
     char home[PATH_MAX], self[PATH_MAX];
     if (!find_home(home, sizeof(home), self)) {
         fprintf(stderr, "jrunc: cannot tell the installation from /proc/self/exe (expected .../native-helper/target/jrunc, "

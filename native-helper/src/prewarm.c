@@ -108,6 +108,8 @@ void prewarm_cgroup_migration(void) {
         dup2(null, 2);
     }
     closefrom(3);
+    /* nor the caller's cwd: with the planner a call can be over before this child is (the directory would stay busy) */
+    if (chdir("/") < 0) _exit(0);
     char procs[4200];
     if (!own_procs(getpid(), procs, sizeof(procs))) _exit(0);
     int fd = open(procs, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -26,12 +26,17 @@ final class CreateCommand {
         return 0;
     }
 
-    /** create's and run's shared flags. */
+    /**
+     * create's and run's shared flags. --console-socket stays as given: only jrunc-init connects to it, before
+     * any namespace changes, in the caller's cwd both when the JVM spawns it and when the planner's front does,
+     * so a relative one means the same and its errors name it as the caller wrote it (resolved here it read
+     * differently with the planner, and could pass sun_path's 108 bytes where the relative one did not).
+     */
     static CreateOptions options(Cli c, Args a, boolean keep) {
         a.exactlyOne();
         String bundle = a.value("bundle");
         return new CreateOptions(a.id(), bundle == null ? (c.cwd != null ? c.cwd : Path.of("").toAbsolutePath()) : Path.of(c.path(bundle)),
-                c.path(a.value("pid-file")), c.path(a.value("console-socket")), a.bool("no-pivot"), a.bool("no-new-keyring"),
+                c.path(a.value("pid-file")), a.value("console-socket"), a.bool("no-pivot"), a.bool("no-new-keyring"),
                 a.intValue("preserve-fds", 0), c.path(a.value("pidfd-socket")), keep);
     }
 }

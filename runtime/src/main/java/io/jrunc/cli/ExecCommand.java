@@ -57,7 +57,7 @@ final class ExecCommand {
         }
         int pid;
         try {
-            pid = engine.exec(new ExecOptions(id, p, c.path(a.value("pid-file")), c.path(console), c.path(a.value("pidfd-socket")),
+            pid = engine.exec(new ExecOptions(id, p, c.path(a.value("pid-file")), console, c.path(a.value("pidfd-socket")),
                     a.intValue("preserve-fds", 0), a.bool("ignore-paused"), subCgroups), saved, null);
         } finally {
             if (relay != null) relay.unlink();
