@@ -411,14 +411,26 @@ static void fatal_line(const struct call *c, const char *msg) {
 /* ---- starting a planner ---- */
 
 /*
- * A detached `jrunc --root ROOT __planner` (double fork, setsid, cwd /, stdio /dev/null), started after the
- * calling process (which is about to exec the direct JVM) has exited, or after START_DELAY_MAX_MS: the first
- * call should not share the CPU with a second JVM start. The grandchild takes the planner's lock (fcntl, kept
+ * A detached `jrunc --root ROOT __planner` (double fork, setsid, cwd /, stdio /dev/null), started once the
+ * calling process (which is about to exec the direct JVM) has exited or become a foreground run's waiter: the
+ * first call should not share the CPU with a second JVM start. The grandchild takes the planner's lock (fcntl, kept
  * across the exec: the JVM's own lock on the same file is then its own) so that parallel first calls start one
  * planner, not one each; a root that does not exist by then (the call failed) gets none.
  */
+/* Is pid a JVM right now (its comm is `java`)? */
+static bool runs_java(pid_t pid) {
+    char path[64], comm[32] = {0};
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t n = read(fd, comm, sizeof(comm) - 1);
+    close(fd);
+    return n > 0 && !strcmp(comm, "java\n");
+}
+
 static void start_planner(const char *root, const char *self) {
-    int me = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    pid_t caller = getpid();
+    int me = (int)syscall(SYS_pidfd_open, caller, 0);
     if (me < 0) return;
     pid_t child = fork();
     if (child < 0) {
@@ -440,19 +452,29 @@ static void start_planner(const char *root, const char *self) {
     dup2(nul, 2);
     if (me > 3) syscall(SYS_close_range, 3U, (unsigned)me - 1, 0U);
     syscall(SYS_close_range, (unsigned)me + 1, ~0U, 0U);
-    struct pollfd p = {.fd = me, .events = POLLIN};
-    while (poll(&p, 1, START_DELAY_MAX_MS) < 0 && errno == EINTR) {}
     char dir[PATH_MAX + 16], lock[PATH_MAX + 32];
     if ((size_t)snprintf(lock, sizeof(lock), "%s/" PLANNER_DIR "/" PLANNER_LOCK, root) >= sizeof(lock)) _exit(0);
     snprintf(dir, sizeof(dir), "%s/" PLANNER_DIR, root);
     struct stat st;
-    /* The root is made by the call itself: on a slow machine (an emulated guest: a JVM start there takes
-     * seconds) it may not exist yet when the delay is over. Wait for it while the call runs (at most a minute);
-     * a call that ended without making it failed: no planner. (A relative --root was made absolute before.) */
-    for (int i = 0; stat(root, &st) < 0 || !S_ISDIR(st.st_mode); i++) {
-        p.revents = 0;
-        if (i >= 600 || poll(&p, 1, 0) != 0) _exit(0);
-        usleep(100 * 1000);
+    /*
+     * Until the call is over: its JVM has exited (the pidfd), or it has become the foreground waiter (no longer
+     * `java` after START_DELAY_MAX_MS: a run's waiter lives as long as its container). A JVM still working after
+     * the delay (an emulated guest: a JVM start there takes seconds) is waited for, at most a minute, so the
+     * planner's own start never competes with the first call. The root is made by the call itself: a call that
+     * ended without making it failed, and gets no planner. (A relative --root was made absolute before.)
+     */
+    long long since = now_ms();
+    for (;;) {
+        struct pollfd p = {.fd = me, .events = POLLIN};
+        int r = poll(&p, 1, 100);
+        if (r < 0 && errno == EINTR) continue;
+        bool have_root = stat(root, &st) == 0 && S_ISDIR(st.st_mode);
+        long long waited = now_ms() - since;
+        if (r > 0 || waited >= 60000) {
+            if (!have_root) _exit(0);
+            break;
+        }
+        if (waited >= START_DELAY_MAX_MS && have_root && !runs_java(caller)) break;
     }
     close(me);
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) _exit(0);
