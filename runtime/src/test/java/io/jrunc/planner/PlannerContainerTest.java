@@ -75,14 +75,17 @@ class PlannerContainerTest {
     }
 
     /** config.json of the bundle: jrunc's default spec, no terminal, these args, optionally a createRuntime hook. */
-    void config(List<String> args, String hookScript) throws IOException {
+    void config(List<String> args, String hookScript) throws IOException { config(args, hookScript, "createRuntime"); }
+
+    /** As above with a hook of that kind (createContainer: run by the container's init, in its namespaces). */
+    void config(List<String> args, String hookScript, String kind) throws IOException {
         String spec = new String(getClass().getResourceAsStream("/io/jrunc/cli/spec.json").readAllBytes());
         StringBuilder a = new StringBuilder("\"args\": [");
         for (int i = 0; i < args.size(); i++) a.append(i > 0 ? ", " : "").append('"').append(args.get(i).replace("\"", "\\\"")).append('"');
         a.append(']');
         spec = spec.replace("\"terminal\": true", "\"terminal\": false").replaceFirst("\"args\": \\[\\s*\"sh\"\\s*\\]", java.util.regex.Matcher.quoteReplacement(a.toString()));
         if (hookScript != null)
-            spec = spec.replaceFirst("\\{", java.util.regex.Matcher.quoteReplacement("{\"hooks\": {\"createRuntime\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \""
+            spec = spec.replaceFirst("\\{", java.util.regex.Matcher.quoteReplacement("{\"hooks\": {\"" + kind + "\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \""
                     + hookScript.replace("\"", "\\\"") + "\"]}]},"));
         Files.writeString(tmp.resolve("bundle/config.json"), spec);
     }
@@ -131,10 +134,17 @@ class PlannerContainerTest {
 
     @Test
     void createStartWaitDelete() throws Exception {
-        // a createRuntime hook: runs in the caller's cwd, its stdout is the caller's (as with the CLI)
+        // a createRuntime hook: the runtime runs it, as the caller's child with the caller's cgroups and limits;
+        // here it would be the planner's child: declined (nothing done, not acknowledged), the CLI runs it
         config(List.of("sh", "-c", "echo planner-ran; exit 7"), "echo hook-cwd $(pwd)");
         inProcessServer();
         String id = id("cycle");
+        TestFront.Answer hooked = call("hooked", true, "create", "-b", "bundle", id);
+        assertEquals(Protocol.FALLBACK, hooked.reply().kind());
+        assertEquals("runtime hooks", hooked.reply().message());
+        // (declined inside the command, after the acknowledgement: a FALLBACK means nothing done either way)
+        assertFalse(Files.exists(root.resolve(id)));
+        config(List.of("sh", "-c", "echo planner-ran; exit 7"), null);
         TestFront.Answer c = call("create", true, "create", "-b", "bundle", id); // relative: against the caller's cwd
         done(c, 0);
         assertEquals("", Files.readString(tmp.resolve("create.err")));
@@ -142,11 +152,12 @@ class PlannerContainerTest {
         assertTrue(Files.readString(root.resolve(id).resolve("state.json")).contains(tmp.resolve("bundle").toString()));
         done(call("start", false, "start", id), 0);
         assertEquals(7, exitCode(pid), "the container's init is the front's child");
-        assertEquals("hook-cwd " + tmp.toRealPath() + "\nplanner-ran\n", Files.readString(tmp.resolve("create.out")));
+        assertEquals("planner-ran\n", Files.readString(tmp.resolve("create.out")));
         done(call("delete", false, "delete", id), 0);
         assertFalse(Files.exists(root.resolve(id)));
         assertEquals(List.of(), leftoverCgroups(id));
         assertEquals(3, server.served.get());
+        assertEquals(1, server.declined.get());
     }
 
     @Test
@@ -218,8 +229,9 @@ class PlannerContainerTest {
 
     @Test
     void plannerKilledInTheMiddleOfCreate() throws Exception {
-        Path mark = tmp.resolve("hook.pid");
-        config(List.of("true"), "echo $$ > " + mark + "; exec sleep 5");
+        // a createContainer hook (run by the init, in the container: the planner waits for its "ready"
+        // meanwhile) holds the create; runtime hooks would send the call to the direct JVM
+        config(List.of("true"), "exec sleep 5", "createContainer");
         Path launcher = Home.launcher();
         Process planner = new ProcessBuilder(launcher.toString(), "--root", root.toString(), "__planner", "--idle-ms", "60000")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -231,10 +243,14 @@ class PlannerContainerTest {
             assertTrue(Files.exists(sock), "planner did not start: " + Files.readString(tmp.resolve("planner.err")));
             String id = id("killed");
             CompletableFuture<TestFront.Answer> create = CompletableFuture.supplyAsync(() -> call("killed", true, "create", "-b", "bundle", id));
-            for (int i = 0; i < 3000 && !(Files.exists(mark) && Files.size(mark) > 0); i++) Thread.sleep(10);
-            assertTrue(Files.exists(mark), "the createRuntime hook never ran");
-            hook = Integer.parseInt(Files.readString(mark).trim());
-            int init = statePid(id); // state.json has the init's pid once it is in its cgroup, before the hooks
+            Path state = root.resolve(id).resolve("state.json");
+            int init = 0;
+            for (int i = 0; i < 3000 && init <= 0; i++) {
+                Thread.sleep(10);
+                try { init = statePid(id); } catch (IOException | AssertionError notYet) { init = 0; }
+            }
+            assertTrue(Files.exists(state), "create never got as far as its state");
+            Thread.sleep(300); // into the hook's 5 s
             assertTrue(init > 0);
             // the planner left the caller's (this test's) cgroup for its own
             String cgroups = Files.readString(Path.of("/proc/" + planner.pid() + "/cgroup"));
