@@ -30,7 +30,7 @@ public class FlagsBench {
         for (int i = 6; i < a.length; i++) {
             String name = a[i].substring(0, a[i].indexOf('='));
             List<String> flags = Arrays.stream(a[i].substring(a[i].indexOf('=') + 1).trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
-            Path root = work.resolve("root-" + (i - 6));
+            Path root = java.nio.file.Files.createDirectories(work.resolve("root-" + (i - 6)));
             List<String> cmd = new ArrayList<>(List.of(java));
             cmd.addAll(flags);
             cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:AOTCache=" + aot, "-Xlog:disable", "-Xlog:all=warning:stderr",

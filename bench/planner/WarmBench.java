@@ -37,7 +37,7 @@ public class WarmBench {
         String plannerLauncher = rts.remove("planner");
         Process planner = null;
         if (plannerLauncher != null) {
-            front = new Front(work.resolve("root-planner"));
+            front = new Front(Files.createDirectories(work.resolve("root-planner")));
             planner = new ProcessBuilder(plannerLauncher, "--root", front.root.toString(), "__planner", "--idle-ms", "600000")
                     .redirectInput(NULL).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             front.awaitUp();

@@ -11,6 +11,7 @@
 # bin/jrunc execs the JVM in place, so $! is the planner); sets PID
 start_planner() {
   local unit=$1 root=$2 idle=$3 i
+  mkdir -p "$root" # a planner serves only a root that exists (the front starts one for a root its call made)
   systemd-run -q --unit "$unit" -- sh -c "($JRUNC --root $root __planner --idle-ms $idle </dev/null >/dev/null 2>$T/$unit.err & echo \$! > $T/$unit.pid); exec sleep 600"
   PID=""
   for i in $(seq 1 300); do

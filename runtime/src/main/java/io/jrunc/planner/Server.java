@@ -85,6 +85,10 @@ public final class Server {
             else if (argv.get(i).startsWith("--idle-ms=")) idle = Long.parseLong(argv.get(i).substring(10));
             else throw new JruncException("__planner: unknown argument " + argv.get(i));
         }
+        // A root that is gone (removed while this planner was starting: a test's temporary root) is not made
+        // again: nothing would ever remove it, and nobody would call this planner. The front starts a planner
+        // only for a root its call made.
+        if (!Files.isDirectory(Path.of(root))) return 0;
         Linux sys = Linux.get();
         Server s = new Server(sys, Path.of(root), idle, sys.geteuid(), gid());
         if (!s.start()) return 0; // another planner holds this root

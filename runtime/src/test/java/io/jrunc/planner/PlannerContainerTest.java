@@ -39,7 +39,7 @@ class PlannerContainerTest {
         Assumptions.assumeTrue(Linux.get().geteuid() == 0, "real containers need root");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "busybox-static needed for the rootfs");
         sys = Linux.get();
-        root = tmp.resolve("root");
+        root = Files.createDirectories(tmp.resolve("root")); // `__planner` serves only a root that exists
         Path rootfs = Files.createDirectories(tmp.resolve("bundle/rootfs/bin"));
         for (String d : List.of("proc", "dev", "sys", "tmp")) Files.createDirectories(tmp.resolve("bundle/rootfs").resolve(d));
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));

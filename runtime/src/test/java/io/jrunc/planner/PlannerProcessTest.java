@@ -21,7 +21,7 @@ class PlannerProcessTest {
     void aPlannerProcessExitsWhenItsRootIsRemoved() throws Exception {
         Path launcher = io.jrunc.sys.Home.launcher();
         assertNotNull(launcher, "bin/jrunc's launcher (native-helper/target/jrunc) is needed: build the project");
-        Path root = tmp.resolve("proc-root");
+        Path root = Files.createDirectories(tmp.resolve("proc-root")); // a planner serves only a root that exists
         Process p = new ProcessBuilder(launcher.toString(), "--root", root.toString(), "__planner", "--idle-ms", "60000")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("planner.err").toFile()).start();
