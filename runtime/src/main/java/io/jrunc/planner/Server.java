@@ -92,8 +92,9 @@ public final class Server {
         Linux sys = Linux.get();
         Server s = new Server(sys, Path.of(root), idle, sys.geteuid(), gid());
         if (!s.start()) return 0; // another planner holds this root
-        if (sys.geteuid() == 0) leaveCallerCgroup(sys, s.root);
+        io.jrunc.cgroup.Cgroup own = sys.geteuid() == 0 ? leaveCallerCgroup(sys, s.root) : null;
         s.serve();
+        if (own != null) leaveOwnCgroup(own, sys.getpid());
         return 0;
     }
 
@@ -393,11 +394,11 @@ public final class Server {
      * hierarchy ({@link #CGROUP}), with no limits. Failure is a warning: the planner then stays where it was
      * started.
      */
-    static void leaveCallerCgroup(Linux sys, Path root) {
+    static io.jrunc.cgroup.Cgroup leaveCallerCgroup(Linux sys, Path root) {
         if (Files.isDirectory(Path.of("/run/systemd/system"))) {
             try {
                 io.jrunc.cgroup.systemd.SystemdCgroup.startScope(scopeName(root), "jrunc planner of " + root, sys.getpid());
-                return;
+                return null; // systemd removes the scope when its process exits
             } catch (RuntimeException | LinkageError e) {
                 System.err.println("jrunc planner: no systemd scope, using " + CGROUP + ": " + e.getMessage());
             }
@@ -406,8 +407,35 @@ public final class Server {
             io.jrunc.cgroup.Cgroup cg = io.jrunc.cgroup.Cgroup.forContainer("jrunc-planner", CGROUP, io.jrunc.cgroup.Cgroup.Env.stderr());
             cg.create();
             cg.addProcess(sys.getpid());
+            return cg;
         } catch (RuntimeException e) {
             System.err.println("jrunc planner: staying in the caller's cgroup: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * On the way out, the cgroupfs directories of {@link #CGROUP} are removed when no other planner is in
+     * them: this process moves to each hierarchy's root (their parent) first, since a cgroup with a process
+     * cannot be removed. A plain rmdir, never a kill: other planners (other roots) share the directory, and
+     * theirs is EBUSY. A planner that is killed leaves the directory for the next one.
+     */
+    static void leaveOwnCgroup(io.jrunc.cgroup.Cgroup cg, int pid) {
+        java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+        for (String d : cg.paths().values()) dirs.add(Path.of(d));
+        for (Path d : dirs) {
+            try {
+                Files.writeString(d.getParent().resolve("cgroup.procs"), Integer.toString(pid));
+            } catch (IOException | RuntimeException e) {
+                // stays; the rmdir below then fails: the directory is left, as before
+            }
+        }
+        for (Path d : dirs) {
+            try {
+                Files.delete(d);
+            } catch (IOException | RuntimeException busy) {
+                // another planner is in it, or gone already
+            }
         }
     }
 

@@ -472,4 +472,35 @@ class ServerTest {
         }
         assertEquals(32, s.served.get());
     }
+
+    /**
+     * A planner leaving its cgroupfs directory on exit: it moves to each hierarchy's root and removes the
+     * directory, but only with a plain rmdir: a directory another planner is still in stays, and that
+     * planner is not touched. (Processes here: sleep children of this test, standing in for planners.)
+     */
+    @Test
+    void aPlannerLeavesItsCgroupDirectoryOnlyWhenNoOtherPlannerIsInIt() throws Exception {
+        Assumptions.assumeTrue(Linux.get().geteuid() == 0, "moving processes between cgroups needs root");
+        String name = "/jrunc-planner-test-" + ProcessHandle.current().pid();
+        io.jrunc.cgroup.Cgroup cg = io.jrunc.cgroup.Cgroup.forContainer("t", name, io.jrunc.cgroup.Cgroup.Env.stderr());
+        Process a = new ProcessBuilder("sleep", "60").start(), b = new ProcessBuilder("sleep", "60").start();
+        try {
+            cg.create();
+            cg.addProcess((int) a.pid());
+            cg.addProcess((int) b.pid());
+            List<Path> dirs = cg.paths().values().stream().distinct().map(Path::of).toList();
+            assertFalse(dirs.isEmpty());
+            Server.leaveOwnCgroup(cg, (int) a.pid());
+            for (Path d : dirs) assertTrue(Files.isDirectory(d), "another is still in " + d);
+            assertTrue(b.isAlive(), "the other one is not touched");
+            assertFalse(Files.readString(Path.of("/proc/" + a.pid() + "/cgroup")).contains(name), "the leaver moved out");
+            Server.leaveOwnCgroup(cg, (int) b.pid());
+            for (Path d : dirs) assertFalse(Files.exists(d), "the last one out removes " + d);
+            assertTrue(b.isAlive());
+        } finally {
+            a.destroyForcibly().waitFor();
+            b.destroyForcibly().waitFor();
+            for (String d : cg.paths().values()) Files.deleteIfExists(Path.of(d));
+        }
+    }
 }
