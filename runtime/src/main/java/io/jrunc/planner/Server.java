@@ -91,7 +91,13 @@ public final class Server {
         if (!Files.isDirectory(Path.of(root))) return 0;
         Linux sys = Linux.get();
         Server s = new Server(sys, Path.of(root), idle, sys.geteuid(), gid());
-        if (!s.start()) return 0; // another planner holds this root
+        s.makeRoot = false; // removed meanwhile (while being removed): start() fails rather than make it again
+        try {
+            if (!s.start()) return 0; // another planner holds this root
+        } catch (JruncException e) {
+            if (!Files.isDirectory(Path.of(root))) return 0; // the root went while we started: nothing to serve
+            throw e;
+        }
         io.jrunc.cgroup.Cgroup own = sys.geteuid() == 0 ? leaveCallerCgroup(sys, s.root) : null;
         s.serve();
         if (own != null) leaveOwnCgroup(own, sys.getpid());
@@ -104,9 +110,12 @@ public final class Server {
      * The directory (made 0700, or checked to be a 0700 directory of this uid and no symlink), the lock (false:
      * another planner serves this root), the socket.
      */
+    /** Whether {@link #start} makes a missing root (tests, embedders); `__planner` serves only an existing one. */
+    boolean makeRoot = true;
+
     public boolean start() {
         try {
-            Files.createDirectories(root);
+            if (makeRoot) Files.createDirectories(root);
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ,
                         PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
