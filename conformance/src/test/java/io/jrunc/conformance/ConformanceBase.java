@@ -88,7 +88,10 @@ abstract class ConformanceBase {
             for (int i = 0; i < 100 && alive(pid); i++) Thread.sleep(20);
             if (alive(pid)) problems.add("process " + pid + " still alive");
         }
-        for (Path cg : leftoverCgroups(id)) problems.add("cgroup left: " + cg);
+        List<Path> cgroups = leftoverCgroups(id);
+        for (Path cg : cgroups) problems.add("cgroup left: " + cg);
+        // reported above, and removed: a failing test must not leave them on the host
+        for (Path cg : removeCgroups(cgroups)) problems.add("cgroup cannot be removed: " + cg);
         // A runtime that chowns a bind-mounted device changes the host's node (crun 1.8.1 does, in a user namespace)
         String devs = deviceOwners();
         if (!devs.equals(DEVICE_OWNERS)) problems.add("the host's device nodes changed owner: " + DEVICE_OWNERS + " -> " + devs);
@@ -120,6 +123,29 @@ abstract class ConformanceBase {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Removes cgroup directories (children first), each retried for up to 2 s: right after its last process
+     * died a cgroup can still be busy. Every one is tried, whatever happens to the others (one EBUSY in one
+     * hierarchy left all the others behind before). Returns the ones still there.
+     */
+    static List<Path> removeCgroups(List<Path> dirs) throws InterruptedException {
+        List<Path> sorted = new ArrayList<>(dirs);
+        sorted.sort(Comparator.comparingInt((Path p) -> p.getNameCount()).reversed());
+        List<Path> stuck = new ArrayList<>();
+        for (Path d : sorted) {
+            for (int i = 0; i < 100; i++) {
+                try {
+                    Files.deleteIfExists(d);
+                    break;
+                } catch (IOException busy) {
+                    Thread.sleep(20);
+                }
+            }
+            if (Files.exists(d)) stuck.add(d);
+        }
+        return stuck;
     }
 
     /** Directories named like the container anywhere in the host's cgroup hierarchies (depth 4). */
