@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "init.h"
+#include "initspawn.h"
 #include "planner.h"
 #include "sync.h"
 
@@ -27,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -188,37 +188,6 @@ bool planner_init_binary(const char *home, char *path, size_t size) {
     return false;
 }
 
-/* A sealed memfd copy of jrunc-init (CVE-2019-5736: nothing that enters a container runs a host file). */
-static int sealed_copy(const char *path) {
-    int src = open(path, O_RDONLY | O_CLOEXEC);
-    if (src < 0) return -1;
-    struct stat st;
-    int mfd = fstat(src, &st) < 0 ? -1 : (int)syscall(SYS_memfd_create, "jrunc-init", 0x0001U | 0x0002U);
-    off_t off = 0;
-    while (mfd >= 0 && off < st.st_size) {
-        ssize_t n = sendfile(mfd, src, &off, (size_t)(st.st_size - off));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            close(mfd);
-            mfd = -1;
-        }
-    }
-    close(src);
-    /* F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE */
-    if (mfd >= 0 && fcntl(mfd, 1033 /* F_ADD_SEALS */, 0x0001 | 0x0002 | 0x0004 | 0x0008) < 0) {
-        close(mfd);
-        mfd = -1;
-    }
-    return mfd;
-}
-
-/* As jni.c: a plan may be up to 1 MiB, one packet; best effort. */
-static void grow_send_buffer(int fd) {
-    int size = 2 << 20;
-    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
-        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-}
-
 static bool open_fd(int fd) { return fcntl(fd, F_GETFD) >= 0; }
 
 /*
@@ -229,22 +198,17 @@ static bool open_fd(int fd) { return fcntl(fd, F_GETFD) >= 0; }
 static pid_t spawn_init(const char *init_path, int preserve, int *sync) {
     int sp[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) return -1;
-    grow_send_buffer(sp[0]);
-    grow_send_buffer(sp[1]);
-    int exe = sealed_copy(init_path);
+    initspawn_grow_send_buffer(sp[0]);
+    initspawn_grow_send_buffer(sp[1]);
+    const char *step;
+    int exe = initspawn_sealed_copy(init_path, &step);
     pid_t pid = -1;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
     if (exe >= 0 && posix_spawn_file_actions_init(&fa) == 0) {
-        if (posix_spawnattr_init(&attr) == 0) {
-            int r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-            if (!r) r = posix_spawnattr_setsigmask(&attr, &none);
-            if (!r) r = posix_spawnattr_setsigdefault(&attr, &all);
+        if (initspawn_attrs(&attr) == 0) {
             /* dup2(fd, fd) clears FD_CLOEXEC in the child only */
-            if (!r) r = posix_spawn_file_actions_adddup2(&fa, sp[1], sp[1]);
+            int r = posix_spawn_file_actions_adddup2(&fa, sp[1], sp[1]);
             for (int fd = 3; !r && fd < 3 + preserve; fd++)
                 if (open_fd(fd) && fd != sp[1]) r = posix_spawn_file_actions_adddup2(&fa, fd, fd);
             char exe_path[64], fdarg[16];

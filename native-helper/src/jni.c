@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include <jni.h>
 
+#include "initspawn.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -130,19 +132,6 @@ static bool bad_range(JNIEnv *env, jbyteArray buf, jint off, jint len) {
 
 /* ---- spawn ---- */
 
-static int spawn_attrs(posix_spawnattr_t *attr) {
-    sigset_t all, none;
-    /* Every bit, not sigfillset: that leaves out glibc's internal signals (32, 33), which the spawned
-     * child would then get as SIG_IGN and pass on through execve to the container. */
-    memset(&all, 0xff, sizeof(all));
-    sigemptyset(&none);
-    int r = posix_spawnattr_init(attr);
-    if (!r) r = posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    /* setsid is deliberately not done: the helper stays in the caller's session and process group. */
-    if (!r) r = posix_spawnattr_setsigmask(attr, &none);
-    if (!r) r = posix_spawnattr_setsigdefault(attr, &all);
-    return r;
-}
 
 JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_spawn(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
                                                       jobjectArray jenvp, jintArray jstdio, jintArray jkeep) {
@@ -158,7 +147,7 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_spawn(JNIEnv *env, jclass cls, j
 
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
-    if (posix_spawn_file_actions_init(&fa) != 0 || spawn_attrs(&attr) != 0) {
+    if (posix_spawn_file_actions_init(&fa) != 0 || initspawn_attrs(&attr) != 0) {
         throw_oom(env);
         goto out;
     }
@@ -204,16 +193,6 @@ JNIEXPORT jintArray JNICALL Java_io_jrunc_sys_Native_pipe(JNIEnv *env, jclass cl
 
 /* ---- sockets ---- */
 
-/*
- * A plan may be up to 1 MiB, but a SOCK_SEQPACKET packet must fit the sender's buffer (net.core.wmem_default,
- * often 208 KiB). Ask for more: SO_SNDBUFFORCE works for root beyond net.core.wmem_max, SO_SNDBUF up to it.
- * Best effort: a failure only limits the packet size, and send() then reports EMSGSIZE.
- */
-static void grow_send_buffer(int fd) {
-    int size = 2 << 20;
-    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
-        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-}
 
 JNIEXPORT jintArray JNICALL Java_io_jrunc_sys_Native_socketpair(JNIEnv *env, jclass cls) {
     (void)cls;
@@ -222,8 +201,8 @@ JNIEXPORT jintArray JNICALL Java_io_jrunc_sys_Native_socketpair(JNIEnv *env, jcl
         throw_errno(env, "socketpair", errno);
         return NULL;
     }
-    grow_send_buffer(sv[0]);
-    grow_send_buffer(sv[1]);
+    initspawn_grow_send_buffer(sv[0]);
+    initspawn_grow_send_buffer(sv[1]);
     jintArray a = (*env)->NewIntArray(env, 2);
     if (!a) {
         close(sv[0]);
@@ -939,47 +918,13 @@ JNIEXPORT jint JNICALL Java_io_jrunc_sys_Native_sealedCopy(JNIEnv *env, jclass c
     (void)cls;
     char *path = cstr(env, jpath);
     if (!path) return -1;
-    int src = open(path, O_RDONLY | O_CLOEXEC);
-    if (src < 0) {
-        throw_errno_path(env, "open", path, errno);
-        free(path);
-        return -1;
-    }
-    int mfd = (int)syscall(SYS_memfd_create, "jrunc-init", 0x0001U | 0x0002U /* MFD_CLOEXEC|MFD_ALLOW_SEALING */);
+    const char *step = "";
+    int mfd = initspawn_sealed_copy(path, &step);
     if (mfd < 0) {
-        throw_errno(env, "memfd_create", errno);
-        goto fail;
+        int e = errno;
+        if (!strcmp(step, "open") || !strcmp(step, "read")) throw_errno_path(env, step, path, e);
+        else throw_errno(env, step, e);
     }
-    char buf[65536];
-    for (;;) {
-        ssize_t n = read(src, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            throw_errno_path(env, "read", path, errno);
-            goto fail;
-        }
-        if (n == 0) break;
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write(mfd, buf + off, (size_t)(n - off));
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) {
-                throw_errno(env, "write memfd", errno);
-                goto fail;
-            }
-            off += w;
-        }
-    }
-    /* F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE: the copy can never change again. */
-    if (fcntl(mfd, 1033 /* F_ADD_SEALS */, 0x0001 | 0x0002 | 0x0004 | 0x0008) < 0) {
-        throw_errno(env, "seal memfd", errno);
-        goto fail;
-    }
-    close(src);
     free(path);
     return mfd;
-fail:
-    close(src);
-    if (mfd >= 0) close(mfd);
-    free(path);
-    return -1;
 }
