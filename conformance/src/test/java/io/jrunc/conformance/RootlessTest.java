@@ -55,7 +55,7 @@ class RootlessTest {
             assertTrue(r.out().trim().endsWith("0"), "no state left under $XDG_RUNTIME_DIR/jrunc: " + r.out());
         } finally {
             // the user's planner (its command line names the root under home): gone before the user is
-            for (int pid : PlannerProcesses.of(home)) PlannerProcesses.kill(pid);
+            Planners.killUnder(home, 300);
             if (created) sh("userdel", USER);
             try (Stream<Path> w = Files.walk(home)) {
                 w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
