@@ -196,6 +196,12 @@ final class InitChannel implements AutoCloseable {
         try {
             m = fdOut == null ? sys.recv(sock, timeoutMs) : sys.recv(sock, timeoutMs, fdOut);
         } catch (LinuxException e) {
+            // Attached (the planner): a helper that failed after the clone may have closed with our "go"
+            // unread; the socket then reports ECONNRESET once, and the error it queued before is next.
+            if (e.errno() != LinuxException.EAGAIN) {
+                String queued = queuedError();
+                if (queued != null) throw new JruncException(queued);
+            }
             throw new JruncException("timed out " + what);
         }
         if (m == null) throw new JruncException("container init exited before it was ready (" + what + ")");

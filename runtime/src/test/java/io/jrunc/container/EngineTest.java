@@ -509,6 +509,21 @@ class EngineTest {
         }
 
         @Test
+        void throughAPlannerTheHelpersErrorAfterAResetIsReported() {
+            // The same, when "go" was sent but the helper closed with it unread: recv reports ECONNRESET once,
+            // then the queued error (found by PlannerFrontTest: "timed out waiting for the container to be ready").
+            sys.script(sys.pid(INIT_PID).then(() -> sys.exit(INIT_PID, Signals.SIGKILL)),
+                    new FakeLinux.Reply(null, -1, new io.jrunc.sys.LinuxException("recv", 104, "Connection reset by peer"), null),
+                    msg("error setrlimit RLIMIT_NOFILE: Operation not permitted"));
+            int[] sp = sys.socketpair();
+            Engine e = Engine.builder(root).kernel(sys).cgroups(cgroups).warnings(warnings::add).initLauncher(() -> sp[0]).build();
+            JruncException x = assertThrows(JruncException.class, () -> e.create(CreateOptions.of("c1", bundle())));
+            assertEquals("setrlimit RLIMIT_NOFILE: Operation not permitted", x.getMessage());
+            assertCgroupDestroyed("c1");
+            assertFalse(java.nio.file.Files.exists(root.resolve("c1")), "no state dir");
+        }
+
+        @Test
         void initClosesTheSocketBeforeItsPid() {
             sys.script(eof());
             JruncException x = assertThrows(JruncException.class, () -> engine().create(CreateOptions.of("c1", bundle())));
